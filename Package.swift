@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layout and dependency rules: DEVELOPERS.md. Each module depends only downward:
+// engine → models → model files / media → kit → apps.
+let package = Package(
+    name: "Mesoscope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MesoEngine", targets: ["MesoEngine"]),
+        .library(name: "MesoModels", targets: ["MesoModels"]),
+        .library(name: "MesoModelFiles", targets: ["MesoModelFiles"]),
+        .library(name: "MesoMedia", targets: ["MesoMedia"]),
+        .library(name: "MesoscopeKit", targets: ["MesoscopeKit"]),
+        .executable(name: "mesoscope", targets: ["mesoscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind one system-library target used by one module.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+
+        .target(name: "MesoEngine"),
+        .target(name: "MesoModels", dependencies: ["MesoEngine"]),
+        .target(name: "MesoModelFiles", dependencies: ["MesoEngine", "MesoModels", "CHDF5"]),
+        .target(name: "MesoMedia", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "MesoscopeKit", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia"]),
+        .executableTarget(name: "mesoscope", dependencies: [
+            "MesoscopeKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Test-only helpers: locating ../shared, reading .npy files, running the CLI.
+        .target(name: "MesoTestSupport", path: "Tests/Support"),
+        .testTarget(name: "MesoEngineTests", dependencies: ["MesoEngine", "MesoTestSupport"]),
+        .testTarget(name: "MesoModelFilesTests", dependencies: ["MesoModelFiles", "MesoModels", "MesoEngine", "MesoTestSupport"]),
+        .testTarget(name: "MesoMediaTests", dependencies: ["MesoMedia", "MesoTestSupport"]),
+        .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoTestSupport"]),
+        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),
+    ]
+)
