@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "MesoMediaTests", dependencies: ["MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),
+        .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),
     ]
 )
