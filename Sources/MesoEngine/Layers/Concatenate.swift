@@ -1,0 +1,37 @@
+/// Keras `Concatenate(axis=-1)`: joins NHWC tensors of one spatial size along channels, in input order.
+///
+/// Shapes: inputs `[N, H, W, C_i]`, output `[N, H, W, Σ C_i]`.
+public final class Concatenate: Layer {
+    public let name: String
+    public let kind = "concatenate"
+    public var trainable = true
+
+    public init(name: String) { self.name = name }
+
+    public func outputShape(for inputShapes: [[Int]]) -> [Int] {
+        var s = inputShapes[0]
+        s[s.count - 1] = inputShapes.reduce(0) { $0 + $1[$1.count - 1] }
+        return s
+    }
+
+    public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
+        let shape = outputShape(for: inputs.map(\.shape))
+        let total = shape[shape.count - 1]
+        let pixels = inputs[0].count / inputs[0].shape[inputs[0].rank - 1]
+        var out = [Float](repeating: 0, count: pixels * total)
+        var offset = 0
+        for x in inputs {
+            let c = x.shape[x.rank - 1]
+            precondition(x.count / c == pixels, "\(name): inputs differ in spatial size")
+            x.scalars.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for p in 0..<pixels {
+                        (dst.baseAddress! + p * total + offset).update(from: src.baseAddress! + p * c, count: c)
+                    }
+                }
+            }
+            offset += c
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+}

@@ -1,0 +1,59 @@
+/// A Keras-style layer: a named operation with optional weights.
+///
+/// `forward` is pure with respect to the layer's weights, so one model can serve many threads
+/// at inference. Layers keep Keras' weight names and order (`kernel`, `bias`; `gamma`, `beta`,
+/// `moving_mean`, `moving_variance`) so that HDF5 files map onto them one to one.
+public protocol Layer: AnyObject {
+    /// The Keras layer name, e.g. `conv2d_1`.
+    var name: String { get }
+    /// The Keras layer family used to match weight files: `conv2d`, `batch_normalization`, `dense`,
+    /// or the name of a weightless layer.
+    var kind: String { get }
+    /// Whether an optimizer may change this layer's weights.
+    var trainable: Bool { get set }
+    /// Keras weight names in Keras' order; empty for weightless layers.
+    var weightNames: [String] { get }
+    /// The current weights, in `weightNames` order.
+    var weights: [Tensor] { get }
+    /// Replaces the weights. The caller has checked the shapes against `weights`.
+    func setWeights(_ newWeights: [Tensor])
+    /// The output shape for these input shapes (batch dimension included).
+    func outputShape(for inputShapes: [[Int]]) -> [Int]
+    /// Computes the layer's output. `training` switches Dropout and BatchNormalization to their
+    /// training behaviour.
+    func forward(_ inputs: [Tensor], training: Bool) -> Tensor
+}
+
+extension Layer {
+    public var weightNames: [String] { [] }
+    public var weights: [Tensor] { [] }
+    public func setWeights(_ newWeights: [Tensor]) {
+        precondition(newWeights.isEmpty, "\(name) has no weights")
+    }
+    public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+}
+
+/// The activation a Conv2D or Dense layer applies to its output, as Keras' `activation=` argument.
+public enum Activation: String, Sendable {
+    case linear, relu, sigmoid
+
+    @inline(__always)
+    func apply(_ x: Float) -> Float {
+        switch self {
+        case .linear: x
+        case .relu: max(x, 0)
+        case .sigmoid: 1 / (1 + (-x).exponential)
+        }
+    }
+}
+
+extension Float {
+    /// e^x through libm, the same `expf` every backend uses.
+    @inline(__always) var exponential: Float { expf(self) }
+}
+
+#if os(Linux)
+import Glibc
+#else
+import Darwin
+#endif

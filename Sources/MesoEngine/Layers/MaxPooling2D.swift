@@ -1,0 +1,60 @@
+/// Keras `MaxPooling2D` with padding 'same'.
+///
+/// Shapes: input `[N, H, W, C]`, output `[N, ⌈H/s⌉, ⌈W/s⌉, C]` for pool size p and stride s.
+/// 'same' pads `max((out − 1)·s + p − in, 0)` in total, the smaller half before; padded cells
+/// never win the maximum (TensorFlow pads with −∞). In MesoNet every size divides evenly, so
+/// there is no padding and this equals 'valid'.
+public final class MaxPooling2D: Layer {
+    public let name: String
+    public let kind = "max_pooling2d"
+    public var trainable = true
+    public let poolSize: Int
+    public let stride: Int
+
+    public init(name: String, poolSize: Int, stride: Int? = nil) {
+        self.name = name
+        self.poolSize = poolSize
+        self.stride = stride ?? poolSize
+    }
+
+    public func outputShape(for inputShapes: [[Int]]) -> [Int] {
+        let s = inputShapes[0]
+        return [s[0], (s[1] + stride - 1) / stride, (s[2] + stride - 1) / stride, s[3]]
+    }
+
+    /// The first input row (or column) of output `o`'s window: negative inside the padding.
+    func windowStart(_ o: Int, input: Int, output: Int) -> Int {
+        let padTotal = max((output - 1) * stride + poolSize - input, 0)
+        return o * stride - padTotal / 2
+    }
+
+    public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
+        let x = inputs[0]
+        let (n, h, w, c) = x.nhwc
+        let outShape = outputShape(for: [x.shape])
+        let (oh, ow) = (outShape[1], outShape[2])
+        var out = [Float](repeating: -.infinity, count: n * oh * ow * c)
+        x.scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let xp = xb.baseAddress!, op = ob.baseAddress!
+                Parallelism.forEachChunk(n * oh, minimumPerThread: 16) { rows in
+                    for row in rows {
+                        let (b, oy) = row.quotientAndRemainder(dividingBy: oh)
+                        let y0 = windowStart(oy, input: h, output: oh)
+                        for ox in 0..<ow {
+                            let x0 = windowStart(ox, input: w, output: ow)
+                            let dst = op + (row * ow + ox) * c
+                            for y in max(y0, 0)..<min(y0 + poolSize, h) {
+                                for xx in max(x0, 0)..<min(x0 + poolSize, w) {
+                                    let src = xp + ((b * h + y) * w + xx) * c
+                                    for ch in 0..<c { dst[ch] = max(dst[ch], src[ch]) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+}

@@ -1,0 +1,137 @@
+import CHDF5
+import Foundation
+
+/// The one place that calls libhdf5: open a file, read and write string attributes and
+/// float32 datasets. Every failing call throws a `ModelFileError` carrying HDF5's own reason.
+final class HDF5File {
+    let path: String
+    private let id: hid_t
+
+    private init(path: String, id: hid_t) {
+        self.path = path
+        self.id = id
+    }
+
+    deinit { H5Fclose(id) }
+
+    /// Opens an existing file read-only, telling "missing", "empty", "not HDF5" and "truncated" apart.
+    static func open(_ path: String) throws(ModelFileError) -> HDF5File {
+        chdf5_silence_errors()
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ModelFileError(.notFound, path: path, "no such file")
+        }
+        guard info.st_size > 0 else {
+            throw ModelFileError(.empty, path: path, "the file is empty; fetch the weights again (scripts/fetch-weights)")
+        }
+        guard H5Fis_hdf5(path) > 0 else {
+            throw ModelFileError(.notHDF5, path: path,
+                                 "not an HDF5 file (Keras .h5 weights expected), or cut off before its header")
+        }
+        let id = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
+        guard id >= 0 else {
+            let reason = lastError()
+            if reason.contains("truncated") {
+                throw ModelFileError(.truncated, path: path, "the HDF5 file is truncated (\(reason)); fetch it again")
+            }
+            throw ModelFileError(.malformed, path: path, "HDF5 could not open it: \(reason)")
+        }
+        return HDF5File(path: path, id: id)
+    }
+
+    /// Creates (or overwrites) a file for writing.
+    static func create(_ path: String) throws(ModelFileError) -> HDF5File {
+        chdf5_silence_errors()
+        let id = H5Fcreate(path, chdf5_acc_trunc(), chdf5_default(), chdf5_default())
+        guard id >= 0 else {
+            throw ModelFileError(.writeFailed, path: path, "cannot create the file: \(lastError())")
+        }
+        return HDF5File(path: path, id: id)
+    }
+
+    private static func lastError() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        chdf5_last_error(&buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private func fail(_ code: ModelFileError.Code, _ what: String) -> ModelFileError {
+        let reason = Self.lastError()
+        return ModelFileError(code, path: path, reason.isEmpty ? what : "\(what): \(reason)")
+    }
+
+    /// Whether a group or dataset exists at `objectPath` (every intermediate link must exist too).
+    func exists(_ objectPath: String) -> Bool {
+        var prefix = ""
+        for component in objectPath.split(separator: "/") {
+            prefix += "/" + component
+            guard H5Lexists(id, prefix, chdf5_default()) > 0 else { return false }
+        }
+        return true
+    }
+
+    /// Whether the object at `objectPath` carries the attribute `name`.
+    func hasAttribute(_ objectPath: String, _ name: String) -> Bool {
+        H5Aexists_by_name(id, objectPath, name, chdf5_default()) > 0
+    }
+
+    /// A string-array attribute (fixed- or variable-length strings). An attribute of another
+    /// type with no elements — how Keras 2 marks weightless layers — reads as `[]`.
+    func stringsAttribute(_ objectPath: String, _ name: String) throws(ModelFileError) -> [String] {
+        let attr = H5Aopen_by_name(id, objectPath, name, chdf5_default(), chdf5_default())
+        guard attr >= 0 else { throw fail(.malformed, "attribute \(name) of \(objectPath) is missing") }
+        defer { H5Aclose(attr) }
+        let space = H5Aget_space(attr)
+        defer { H5Sclose(space) }
+        let count = Int(H5Sget_simple_extent_npoints(space))
+        let fileType = H5Aget_type(attr)
+        defer { H5Tclose(fileType) }
+        guard H5Tget_class(fileType) == H5T_STRING else {
+            if count == 0 { return [] }
+            throw ModelFileError(.malformed, path: path, "attribute \(name) of \(objectPath) is not a list of strings")
+        }
+        if count == 0 { return [] }
+        if H5Tis_variable_str(fileType) > 0 {
+            let memType = H5Tcopy(chdf5_c_s1())
+            defer { H5Tclose(memType) }
+            H5Tset_size(memType, chdf5_variable())
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            guard H5Aread(attr, memType, &pointers) >= 0 else { throw fail(.malformed, "cannot read \(name)") }
+            defer { H5Dvlen_reclaim(memType, space, chdf5_default(), &pointers) }
+            return pointers.map { $0.map { String(cString: $0) } ?? "" }
+        }
+        let size = H5Tget_size(fileType)
+        var bytes = [UInt8](repeating: 0, count: count * size)
+        guard H5Aread(attr, fileType, &bytes) >= 0 else { throw fail(.malformed, "cannot read \(name)") }
+        return (0..<count).map { i in
+            let field = bytes[(i * size)..<((i + 1) * size)]
+            return String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// A dataset's shape and its values converted to float32.
+    func floatDataset(_ objectPath: String) throws(ModelFileError) -> (shape: [Int], values: [Float]) {
+        let dataset = H5Dopen2(id, objectPath, chdf5_default())
+        guard dataset >= 0 else { throw fail(.missingLayer, "dataset \(objectPath) is missing") }
+        defer { H5Dclose(dataset) }
+        let space = H5Dget_space(dataset)
+        defer { H5Sclose(space) }
+        let rank = Int(H5Sget_simple_extent_ndims(space))
+        guard rank >= 0 else { throw fail(.malformed, "dataset \(objectPath) has no simple shape") }
+        var dims = [hsize_t](repeating: 0, count: rank)
+        H5Sget_simple_extent_dims(space, &dims, nil)
+        let shape = dims.map { Int($0) }
+        let type = H5Dget_type(dataset)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_FLOAT else {
+            throw ModelFileError(.malformed, path: path, "dataset \(objectPath) does not hold floating-point numbers")
+        }
+        var values = [Float](repeating: 0, count: shape.reduce(1, *))
+        guard H5Dread(dataset, chdf5_native_float(), chdf5_all(), chdf5_all(), chdf5_default(), &values) >= 0 else {
+            let reason = Self.lastError()
+            let code: ModelFileError.Code = reason.contains("truncated") || reason.contains("addr") ? .truncated : .malformed
+            throw ModelFileError(code, path: path, "cannot read dataset \(objectPath): \(reason)")
+        }
+        return (shape, values)
+    }
+}
