@@ -56,17 +56,54 @@ public final class Model {
         return outputs
     }
 
-    /// The model output for input `x`, releasing each intermediate once nothing later reads it.
+    /// The model output for input `x` `[N] + inputShape`.
+    ///
+    /// A batch is pushed through the graph one image at a time, images spread over the threads:
+    /// one image's activations stay in a core's L2 cache, and a batch never allocates
+    /// batch-sized buffers. A single image uses the threads inside each layer instead.
     public func forward(_ x: Tensor, training: Bool = false) -> Tensor {
         precondition(Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects input [N] + \(inputShape), got \(x.shape)")
-        var lastUse = [Int](repeating: -1, count: nodes.count)
-        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { lastUse[j] = i } }
+        let n = x.shape[0]
+        if n <= 1 { return forwardReleasing(x, training: training) }
+        var parts = [Tensor?](repeating: nil, count: n)
+        parts.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            Parallelism.forEachChunk(n) { images in
+                for i in images { slots[i] = forwardReleasing(x.batchSlice(i..<(i + 1)), training: training) }
+            }
+        }
+        return Tensor.concatenatingBatches(parts.map { $0! })
+    }
+
+    /// Runs the graph, releasing each intermediate as soon as nothing later reads it.
+    ///
+    /// At inference a Conv2D read only by a BatchNormalization, read only by a MaxPooling2D,
+    /// runs as one fused kernel (either follower may be absent): the same arithmetic without
+    /// writing and re-reading the two largest tensors. `forwardAll` keeps every layer separate.
+    private func forwardReleasing(_ x: Tensor, training: Bool) -> Tensor {
+        var readers = [[Int]](repeating: [], count: nodes.count)
+        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
+        func soleNextReader(_ j: Int) -> (any Layer)? {
+            readers[j] == [j + 1] ? nodes[j + 1].layer : nil
+        }
         var outputs = [Tensor?](repeating: nil, count: nodes.count)
-        for (i, node) in nodes.enumerated() {
+        var i = 0
+        while i < nodes.count {
+            let node = nodes[i]
             let inputs = node.inputs.map { $0 < 0 ? x : outputs[$0]! }
-            outputs[i] = node.layer.forward(inputs, training: training)
-            for j in node.inputs where j >= 0 && lastUse[j] == i { outputs[j] = nil }
+            var last = i
+            if !training, let conv = node.layer as? Conv2D {
+                let batchNorm = soleNextReader(last) as? BatchNormalization
+                if batchNorm != nil { last += 1 }
+                var pool = soleNextReader(last) as? MaxPooling2D
+                if let p = pool, p.tilesExactly(conv.outputShape(for: [inputs[0].shape])) { last += 1 } else { pool = nil }
+                outputs[last] = conv.forward(inputs[0], then: batchNorm, pool)
+            } else {
+                outputs[i] = node.layer.forward(inputs, training: training)
+            }
+            for j in node.inputs where j >= 0 && readers[j].last! <= last { outputs[j] = nil }
+            i = last + 1
         }
         return outputs[nodes.count - 1]!
     }

@@ -1,10 +1,17 @@
 import Dispatch
 
+#if os(Linux)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// How many threads the engine's kernels may use.
 ///
 /// Kernels split their work into at most this many contiguous chunks and run them with
 /// `DispatchQueue.concurrentPerform`. The engine uses no other thread pool (no OpenMP, no BLAS
-/// threads), so nothing oversubscribes the cores.
+/// threads), and a chunk that itself asks for parallel work runs it serially, so nothing
+/// oversubscribes the cores.
 public enum Parallelism {
     nonisolated(unsafe) private static var configured: Int = 0
 
@@ -15,21 +22,28 @@ public enum Parallelism {
     }
 
     private static let defaultThreads: Int = {
-        var count = 0
         #if os(Linux)
-        count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let count = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else
-        count = Int(sysconf(_SC_NPROCESSORS_ONLN))
+        let count = Int(sysconf(_SC_NPROCESSORS_ONLN))
         #endif
         return max(1, count)
+    }()
+
+    /// Marks threads that are running a chunk, so nested calls stay on their thread.
+    private static let insideChunk: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
     }()
 
     /// Runs `body` over `0..<count` split into contiguous chunks, one per thread.
     ///
     /// Work below `minimumPerThread` items per thread runs on the calling thread: waking a
     /// second core costs more than small layers save.
-    static func forEachChunk(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = min(threads, max(1, count / max(1, minimumPerThread)))
+    public static func forEachChunk(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
+        let nested = pthread_getspecific(insideChunk) != nil
+        let chunks = nested ? 1 : min(threads, max(1, count / max(1, minimumPerThread)))
         if chunks <= 1 {
             body(0..<count)
             return
@@ -41,14 +55,10 @@ public enum Parallelism {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let lower = count * chunk / chunks
                 let upper = count * (chunk + 1) / chunks
+                pthread_setspecific(insideChunk, UnsafeRawPointer(bitPattern: 1))
                 if lower < upper { body(lower..<upper) }
+                pthread_setspecific(insideChunk, nil)
             }
         }
     }
 }
-
-#if os(Linux)
-import Glibc
-#else
-import Darwin
-#endif

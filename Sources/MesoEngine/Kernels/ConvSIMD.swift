@@ -1,16 +1,17 @@
-/// The fast convolution: output channels in SIMD lanes, four output pixels per register block.
+/// The fast convolution: output channels in SIMD lanes, eight output pixels per register block.
 ///
 /// Shapes as in `ConvReference`. The input is first copied into a zero-padded buffer
 /// `[N, H + padT + padB, W + padL + padR, Cin]`, so the inner loops need no bounds checks.
 /// Weights are repacked as `[block][KH][KW][Cin][L]`, L = lanes of `V`, zero-filled past Cout,
-/// so one vector load gives the kernel tap for L output channels.
+/// so one vector load gives a kernel tap for L output channels.
 ///
-/// Inner step: acc[p] += broadcast(x[pixel p, ci]) * w[tap, ci, lanes] for 4 pixels p, which
-/// keeps 4 independent FMA chains per vector and reuses each weight load 4 times.
-/// Output rows (n, y) are split across `Parallelism.threads`.
+/// Inner step: acc[p] += broadcast(x[pixel p, j]) · w[j, lanes] for 8 neighbouring pixels p,
+/// which keeps 8 independent FMA chains and reuses each weight load 8 times. Without dilation
+/// a kernel row's taps (kx, ci) are contiguous in memory for both input and weights, so they
+/// run as one loop of KW·Cin steps. Output rows (n, y) are split across `Parallelism.threads`.
 enum ConvSIMD {
     static func forward<V: SIMD>(_ x: Tensor, kernel: Tensor, bias: Tensor, geometry g: ConvGeometry,
-                                 activation: Activation, lanes: V.Type) -> Tensor where V.Scalar == Float {
+                                 activation: Activation, then post: ConvPostOps, lanes: V.Type) -> Tensor where V.Scalar == Float {
         let (n, h, w, cin) = x.nhwc
         let cout = g.outputChannels
         let L = V.scalarCount
@@ -30,71 +31,150 @@ enum ConvSIMD {
             }
         }
 
-        var out = [Float](repeating: 0, count: n * h * w * cout)
-        let dilation = g.dilation, kh = g.kernelHeight, kw = g.kernelWidth
+        // Contiguous runs of taps: a whole kernel row without dilation, one tap's channels with it.
+        let run = g.dilation == 1 ? g.kernelWidth * cin : cin
+        let runsPerRow = g.dilation == 1 ? 1 : g.kernelWidth
+        let runStride = g.dilation * cin
+        let rowStride = g.dilation * paddedWidth * cin
+        let kh = g.kernelHeight
+        let relu = activation == .relu
+        let pool = post.poolSize
+        precondition(h % pool == 0 && w % pool == 0, "fused pooling needs sizes divisible by the pool")
+        let (oh, ow) = (h / pool, w / pool)
+        var scale = [Float](repeating: 1, count: blocks * L), shift = [Float](repeating: 0, count: blocks * L)
+        if let affine = post.channelAffine {
+            for co in 0..<cout { (scale[co], shift[co]) = (affine.scale[co], affine.shift[co]) }
+        }
+
+        var out = [Float](unsafeUninitializedCapacity: n * oh * ow * cout) { _, count in count = n * oh * ow * cout }
         padded.withUnsafeBufferPointer { xBuf in
             packedWeights.withUnsafeBufferPointer { wBuf in
                 packedBias.withUnsafeBufferPointer { bBuf in
                     out.withUnsafeMutableBufferPointer { oBuf in
                         let xp = xBuf.baseAddress!, wp0 = wBuf.baseAddress!, bp = bBuf.baseAddress!
                         let op = oBuf.baseAddress!
-                        Parallelism.forEachChunk(n * h, minimumPerThread: 4) { rows in
-                            var acc = [V](repeating: V(), count: 4)
-                            for row in rows {
-                                let (b, y) = row.quotientAndRemainder(dividingBy: h)
+                        Parallelism.forEachChunk(n * oh, minimumPerThread: 4) { outRows in
+                          // Conv rows of one pooling window land here before they are pooled.
+                          var scratch = [Float](repeating: 0, count: pool > 1 ? pool * w * cout : 0)
+                          scratch.withUnsafeMutableBufferPointer { scratchBuf in
+                           for outRowIndex in outRows {
+                            let (b, oy) = outRowIndex.quotientAndRemainder(dividingBy: oh)
+                            for y in (oy * pool)..<(oy * pool + pool) {
                                 let inRow = xp + (b * paddedHeight + y) * paddedWidth * cin
-                                let outRow = op + row * w * cout
+                                let outRow = pool == 1 ? op + outRowIndex * w * cout
+                                    : scratchBuf.baseAddress! + (y - oy * pool) * w * cout
                                 for block in 0..<blocks {
                                     let wBlock = wp0 + block * taps * L
                                     let biasV = UnsafeRawPointer(bp + block * L).loadUnaligned(as: V.self)
+                                    let scaleV = scale.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + block * L).loadUnaligned(as: V.self) }
+                                    let shiftV = shift.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress! + block * L).loadUnaligned(as: V.self) }
                                     let channels = min(L, cout - block * L)
                                     var ox = 0
                                     while ox < w {
-                                        let pixels = min(4, w - ox)
-                                        var a0 = biasV, a1 = biasV, a2 = biasV, a3 = biasV
+                                        let pixels = min(8, w - ox)
+                                        var acc = (biasV, biasV, biasV, biasV, biasV, biasV, biasV, biasV)
                                         var wp = wBlock
-                                        for ky in 0..<kh {
-                                            let tapRow = inRow + (ky * dilation * paddedWidth + ox) * cin
-                                            for kx in 0..<kw {
-                                                let p = tapRow + kx * dilation * cin
-                                                if pixels == 4 {
-                                                    for ci in 0..<cin {
-                                                        let wv = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
-                                                        wp += L
-                                                        a0 = a0.addingProduct(V(repeating: p[ci]), wv)
-                                                        a1 = a1.addingProduct(V(repeating: p[cin + ci]), wv)
-                                                        a2 = a2.addingProduct(V(repeating: p[2 * cin + ci]), wv)
-                                                        a3 = a3.addingProduct(V(repeating: p[3 * cin + ci]), wv)
-                                                    }
+                                        var tapRow = inRow + ox * cin
+                                        for _ in 0..<kh {
+                                            var p = tapRow
+                                            for _ in 0..<runsPerRow {
+                                                if pixels == 8 {
+                                                    accumulate8(&acc, input: p, pixelStride: cin, weights: wp, count: run)
                                                 } else {
-                                                    for ci in 0..<cin {
-                                                        let wv = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
-                                                        wp += L
-                                                        a0 = a0.addingProduct(V(repeating: p[ci]), wv)
-                                                        if pixels > 1 { a1 = a1.addingProduct(V(repeating: p[cin + ci]), wv) }
-                                                        if pixels > 2 { a2 = a2.addingProduct(V(repeating: p[2 * cin + ci]), wv) }
+                                                    accumulateTail(&acc, pixels: pixels, input: p, pixelStride: cin, weights: wp, count: run)
+                                                }
+                                                wp += run * L
+                                                p += runStride
+                                            }
+                                            tapRow += rowStride
+                                        }
+                                        withUnsafeBytes(of: &acc) { raw in
+                                            for pixel in 0..<pixels {
+                                                var v = raw.load(fromByteOffset: pixel * MemoryLayout<V>.stride, as: V.self)
+                                                let dst = outRow + (ox + pixel) * cout + block * L
+                                                if channels == L && (relu || activation == .linear) {
+                                                    if relu { v = pointwiseMax(v, V()) }
+                                                    if post.channelAffine != nil { v = v * scaleV + shiftV }
+                                                    UnsafeMutableRawPointer(dst).storeBytes(of: v, as: V.self)
+                                                } else {
+                                                    for lane in 0..<channels {
+                                                        let a = activation.apply(v[lane])
+                                                        dst[lane] = post.channelAffine == nil ? a : a * scaleV[lane] + shiftV[lane]
                                                     }
                                                 }
-                                            }
-                                        }
-                                        acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3
-                                        for pixel in 0..<pixels {
-                                            let dst = outRow + (ox + pixel) * cout + block * L
-                                            let v = acc[pixel]
-                                            for lane in 0..<channels {
-                                                dst[lane] = activation.apply(v[lane])
                                             }
                                         }
                                         ox += pixels
                                     }
                                 }
                             }
+                            if pool > 1 {
+                                maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
+                                            into: op + outRowIndex * ow * cout)
+                            }
+                           }
+                          }
                         }
                     }
                 }
             }
         }
-        return Tensor(shape: [n, h, w, cout], scalars: out)
+        return Tensor(shape: [n, oh, ow, cout], scalars: out)
+    }
+
+    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of `width`×`channels`).
+    static func maxPoolRows(_ rows: UnsafePointer<Float>, width: Int, channels: Int, pool: Int,
+                            into out: UnsafeMutablePointer<Float>) {
+        for ox in 0..<(width / pool) {
+            let dst = out + ox * channels
+            dst.update(from: rows + ox * pool * channels, count: channels)
+            for r in 0..<pool {
+                for dx in 0..<pool {
+                    let src = rows + (r * width + ox * pool + dx) * channels
+                    for c in 0..<channels { dst[c] = max(dst[c], src[c]) }
+                }
+            }
+        }
+    }
+
+    typealias Accumulators<V> = (V, V, V, V, V, V, V, V)
+
+    /// acc[p] += Σ_j input[p·pixelStride + j] · weights[j] for the 8 pixels p and `count` taps j.
+    @inline(__always)
+    static func accumulate8<V: SIMD>(_ acc: inout Accumulators<V>, input: UnsafePointer<Float>, pixelStride: Int,
+                                     weights: UnsafePointer<Float>, count: Int) where V.Scalar == Float {
+        var (a0, a1, a2, a3, a4, a5, a6, a7) = acc
+        let s = pixelStride
+        var x = input, wp = UnsafeRawPointer(weights)
+        for _ in 0..<count {
+            let wv = wp.loadUnaligned(as: V.self)
+            a0 = a0.addingProduct(V(repeating: x[0]), wv)
+            a1 = a1.addingProduct(V(repeating: x[s]), wv)
+            a2 = a2.addingProduct(V(repeating: x[2 &* s]), wv)
+            a3 = a3.addingProduct(V(repeating: x[3 &* s]), wv)
+            a4 = a4.addingProduct(V(repeating: x[4 &* s]), wv)
+            a5 = a5.addingProduct(V(repeating: x[5 &* s]), wv)
+            a6 = a6.addingProduct(V(repeating: x[6 &* s]), wv)
+            a7 = a7.addingProduct(V(repeating: x[7 &* s]), wv)
+            x += 1
+            wp += MemoryLayout<V>.stride
+        }
+        acc = (a0, a1, a2, a3, a4, a5, a6, a7)
+    }
+
+    /// The same for the last 1–7 pixels of a row.
+    static func accumulateTail<V: SIMD>(_ acc: inout Accumulators<V>, pixels: Int, input: UnsafePointer<Float>,
+                                        pixelStride: Int, weights: UnsafePointer<Float>, count: Int) where V.Scalar == Float {
+        withUnsafeMutableBytes(of: &acc) { raw in
+            for pixel in 0..<pixels {
+                var a = raw.load(fromByteOffset: pixel * MemoryLayout<V>.stride, as: V.self)
+                for j in 0..<count {
+                    let wv = UnsafeRawPointer(weights + j * V.scalarCount).loadUnaligned(as: V.self)
+                    a = a.addingProduct(V(repeating: input[pixel * pixelStride + j]), wv)
+                }
+                raw.storeBytes(of: a, toByteOffset: pixel * MemoryLayout<V>.stride, as: V.self)
+            }
+        }
     }
 
     /// `x` copied into the middle of a zero buffer `[N, height, width, C]`; `x` itself when no padding is needed.
@@ -117,14 +197,23 @@ enum ConvSIMD {
     }
 }
 
+/// What a convolution's output goes through before it is stored: the inference-time fusion of
+/// Conv2D → BatchNormalization → MaxPooling2D, which saves two passes over the largest tensors.
+/// The arithmetic is the unfused layers' own (x·scale + shift, then max), so results are identical.
+struct ConvPostOps {
+    /// Per-channel y = x·scale + shift after the activation (an inference BatchNormalization).
+    var channelAffine: (scale: [Float], shift: [Float])?
+    /// Non-overlapping max pooling window (1 = none).
+    var poolSize = 1
+}
+
 /// Chooses the kernel for a convolution.
 enum ConvKernels {
     static func forward(_ x: Tensor, kernel: Tensor, bias: Tensor, geometry g: ConvGeometry,
-                        activation: Activation) -> Tensor {
+                        activation: Activation, then post: ConvPostOps = ConvPostOps()) -> Tensor {
         switch g.outputChannels {
-        case ...4: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, lanes: SIMD4<Float>.self)
-        case ...8: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, lanes: SIMD8<Float>.self)
-        default: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, lanes: SIMD16<Float>.self)
+        case ...4: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD4<Float>.self)
+        default: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD8<Float>.self)
         }
     }
 }

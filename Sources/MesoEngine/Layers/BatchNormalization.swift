@@ -34,16 +34,23 @@ public final class BatchNormalization: Layer {
 
     public func outputShape(for inputShapes: [[Int]]) -> [Int] { inputShapes[0] }
 
-    public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
-        let x = inputs[0]
+    /// The inference transform as y = x · scale + shift per channel.
+    var inferenceAffine: (scale: [Float], shift: [Float]) {
         let c = gamma.count
-        precondition(x.shape.last == c, "\(name): input has \(x.shape.last ?? 0) channels, expected \(c)")
         var scale = [Float](repeating: 0, count: c)
         var shift = [Float](repeating: 0, count: c)
         for i in 0..<c {
             scale[i] = gamma.scalars[i] / (movingVariance.scalars[i] + epsilon).squareRoot()
             shift[i] = beta.scalars[i] - movingMean.scalars[i] * scale[i]
         }
+        return (scale, shift)
+    }
+
+    public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
+        let x = inputs[0]
+        precondition(x.shape.last == gamma.count,
+                     "\(name): input has \(x.shape.last ?? 0) channels, expected \(gamma.count)")
+        let (scale, shift) = inferenceAffine
         return Elementwise.channelAffine(x, scale: scale, shift: shift)
     }
 }

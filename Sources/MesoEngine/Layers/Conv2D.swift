@@ -52,4 +52,13 @@ public final class Conv2D: Layer {
                      "\(name): input has \(x.nhwc.c) channels, kernel expects \(kernel.shape[2])")
         return ConvKernels.forward(x, kernel: kernel, bias: bias, geometry: geometry, activation: activation)
     }
+
+    /// Inference only: this convolution with a following BatchNormalization and/or
+    /// MaxPooling2D applied before the output is stored (see `ConvPostOps`).
+    func forward(_ x: Tensor, then batchNorm: BatchNormalization?, _ pool: MaxPooling2D?) -> Tensor {
+        precondition(x.nhwc.c == kernel.shape[2],
+                     "\(name): input has \(x.nhwc.c) channels, kernel expects \(kernel.shape[2])")
+        let post = ConvPostOps(channelAffine: batchNorm?.inferenceAffine, poolSize: pool?.poolSize ?? 1)
+        return ConvKernels.forward(x, kernel: kernel, bias: bias, geometry: geometry, activation: activation, then: post)
+    }
 }

@@ -22,6 +22,12 @@ public final class MaxPooling2D: Layer {
         return [s[0], (s[1] + stride - 1) / stride, (s[2] + stride - 1) / stride, s[3]]
     }
 
+    /// Whether the windows tile an input of `shape` exactly (no padding), so a convolution may
+    /// pool its own output rows.
+    func tilesExactly(_ shape: [Int]) -> Bool {
+        stride == poolSize && shape[1] % poolSize == 0 && shape[2] % poolSize == 0
+    }
+
     /// The first input row (or column) of output `o`'s window: negative inside the padding.
     func windowStart(_ o: Int, input: Int, output: Int) -> Int {
         let padTotal = max((output - 1) * stride + poolSize - input, 0)

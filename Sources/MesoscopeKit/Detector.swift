@@ -1,0 +1,44 @@
+import MesoEngine
+import MesoMedia
+import MesoModelFiles
+import MesoModels
+
+/// Scores face crops with a MesoNet model: load the model and its weights once, then score
+/// one image or a batch.
+///
+/// Faces go in as decoded RGB images of any size; they are stretched to 256×256 with Keras'
+/// NEAREST rule and scaled by float32(1/255), exactly as the authors' Keras pipeline did.
+/// A detector only reads its model after loading, so one instance may serve many threads.
+public final class Detector: @unchecked Sendable {
+    public let architecture: Architecture
+    /// The weights file as resolved on disk.
+    public let weightsPath: String
+    let model: Model
+
+    public init(architecture: Architecture, weightsPath: String) throws(ModelFileError) {
+        self.architecture = architecture
+        self.weightsPath = weightsPath
+        model = architecture.build()
+        try KerasWeights.load(weightsPath, into: model, architecture: architecture)
+    }
+
+    /// The network input for a batch of faces: `[N, 256, 256, 3]` in [0, 1].
+    public static func input(for images: [RGBImage]) -> Tensor {
+        let side = MesoNet.inputSide
+        var scalars: [Float] = []
+        scalars.reserveCapacity(images.count * side * side * 3)
+        for image in images { scalars += image.kerasInput(side: side) }
+        return Tensor(shape: [images.count, side, side, 3], scalars: scalars)
+    }
+
+    /// Scores a prepared input `[N, 256, 256, 3]`.
+    public func score(input: Tensor) -> [FaceScore] {
+        model.forward(input).scalars.map { FaceScore(pReal: Double($0)) }
+    }
+
+    public func score(_ images: [RGBImage]) -> [FaceScore] {
+        images.isEmpty ? [] : score(input: Self.input(for: images))
+    }
+
+    public func score(_ image: RGBImage) -> FaceScore { score([image])[0] }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Expands command-line inputs into files.
+enum InputFiles {
+    static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+
+    /// Files named directly are kept whatever their extension (their content decides); folders
+    /// are walked recursively, in sorted order, for image extensions. A found file's path is the
+    /// folder as given joined with its path relative to the folder.
+    static func images(in paths: [String]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let relative = (FileManager.default.subpaths(atPath: path) ?? []).filter {
+                imageExtensions.contains(($0 as NSString).pathExtension.lowercased())
+            }
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            files += relative.sorted().map { "\(base)/\($0)" }
+        }
+        return files
+    }
+}
+
+extension Array {
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
