@@ -134,4 +134,61 @@ final class HDF5File {
         }
         return (shape, values)
     }
+
+    /// Creates a group (and no intermediate ones) at `objectPath`.
+    func createGroup(_ objectPath: String) throws(ModelFileError) {
+        let group = H5Gcreate2(id, objectPath, chdf5_default(), chdf5_default(), chdf5_default())
+        guard group >= 0 else { throw fail(.writeFailed, "cannot create group \(objectPath)") }
+        H5Gclose(group)
+    }
+
+    /// Writes a fixed-length string-array attribute, as h5py stores Keras' `layer_names` and
+    /// `weight_names`. An empty list is stored as an empty float64 array, as Keras 2 did.
+    func writeStringsAttribute(_ objectPath: String, _ name: String, _ strings: [String]) throws(ModelFileError) {
+        var dims = [hsize_t(strings.count)]
+        try writeStrings(objectPath, name, strings, space: H5Screate_simple(1, &dims, nil))
+    }
+
+    /// Writes a scalar string attribute, as Keras stores `backend` and `keras_version`.
+    func writeStringAttribute(_ objectPath: String, _ name: String, _ string: String) throws(ModelFileError) {
+        try writeStrings(objectPath, name, [string], space: H5Screate(H5S_SCALAR))
+    }
+
+    private func writeStrings(_ objectPath: String, _ name: String, _ strings: [String], space: hid_t) throws(ModelFileError) {
+        defer { H5Sclose(space) }
+        let width = max(1, strings.map(\.utf8.count).max() ?? 1)
+        let type = strings.isEmpty ? H5Tcopy(chdf5_ieee_f64le()) : H5Tcopy(chdf5_c_s1())
+        defer { H5Tclose(type) }
+        if !strings.isEmpty {
+            H5Tset_size(type, width)
+            H5Tset_strpad(type, H5T_STR_NULLPAD)
+        }
+        let attr = H5Acreate_by_name(id, objectPath, name, type, space, chdf5_default(), chdf5_default(), chdf5_default())
+        guard attr >= 0 else { throw fail(.writeFailed, "cannot create attribute \(name) on \(objectPath)") }
+        defer { H5Aclose(attr) }
+        var bytes = [UInt8](repeating: 0, count: max(1, strings.count * width))
+        for (i, string) in strings.enumerated() {
+            for (j, byte) in string.utf8.enumerated() { bytes[i * width + j] = byte }
+        }
+        guard H5Awrite(attr, type, &bytes) >= 0 else { throw fail(.writeFailed, "cannot write attribute \(name)") }
+    }
+
+    /// Writes a float32 dataset of `shape` at `objectPath`.
+    func writeFloatDataset(_ objectPath: String, shape: [Int], values: [Float]) throws(ModelFileError) {
+        var dims = shape.map { hsize_t($0) }
+        let space = H5Screate_simple(Int32(dims.count), &dims, nil)
+        defer { H5Sclose(space) }
+        let dataset = H5Dcreate2(id, objectPath, chdf5_ieee_f32le(), space, chdf5_default(), chdf5_default(), chdf5_default())
+        guard dataset >= 0 else { throw fail(.writeFailed, "cannot create dataset \(objectPath)") }
+        defer { H5Dclose(dataset) }
+        var values = values
+        guard H5Dwrite(dataset, chdf5_native_float(), chdf5_all(), chdf5_all(), chdf5_default(), &values) >= 0 else {
+            throw fail(.writeFailed, "cannot write dataset \(objectPath)")
+        }
+    }
+
+    /// Flushes everything to disk; the file stays open.
+    func flush() throws(ModelFileError) {
+        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else { throw fail(.writeFailed, "cannot flush") }
+    }
 }

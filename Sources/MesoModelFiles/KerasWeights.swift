@@ -84,4 +84,29 @@ public enum KerasWeights {
         let last = weightName.split(separator: "/").last.map(String.init) ?? weightName
         return String(last.split(separator: ":").first ?? Substring(last))
     }
+
+    /// Writes `model`'s weights in the Keras 2 `save_weights` layout the authors' files use:
+    /// root attributes `layer_names`, `backend`, `keras_version`; one group per layer with its
+    /// `weight_names` (empty for weightless layers); data at `/<layer>/<layer>/<var>:0`.
+    ///
+    /// `layers` filters which layers to write (all by default); tests use it to make damaged files.
+    public static func save(_ model: Model, to path: String,
+                            including layers: (any Layer) -> Bool = { _ in true }) throws(ModelFileError) {
+        let file = try HDF5File.create(path)
+        let written = model.layers.filter(layers)
+        try file.writeStringsAttribute("/", "layer_names", written.map(\.name))
+        try file.writeStringAttribute("/", "backend", "tensorflow")
+        try file.writeStringAttribute("/", "keras_version", "2.1.5")
+        for layer in written {
+            try file.createGroup("/\(layer.name)")
+            let names = layer.weightNames.map { "\(layer.name)/\($0):0" }
+            try file.writeStringsAttribute("/\(layer.name)", "weight_names", names)
+            if names.isEmpty { continue }
+            try file.createGroup("/\(layer.name)/\(layer.name)")
+            for (name, weight) in zip(names, layer.weights) {
+                try file.writeFloatDataset("/\(layer.name)/\(name)", shape: weight.shape, values: weight.scalars)
+            }
+        }
+        try file.flush()
+    }
 }

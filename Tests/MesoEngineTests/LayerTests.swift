@@ -1,0 +1,61 @@
+@testable import MesoEngine
+import Testing
+
+/// Small layers checked against values worked out by hand.
+@Suite struct LayerTests {
+    @Test func maxPoolingSameWithOddSize() {
+        // 3×3 input, pool 2 'same': output 2×2; the last row/column windows hang over the edge.
+        let x = Tensor(shape: [1, 3, 3, 1], scalars: [1, 5, 2, 7, 3, 9, 4, 8, 6])
+        let y = MaxPooling2D(name: "p", poolSize: 2).forward([x], training: false)
+        #expect(y.shape == [1, 2, 2, 1])
+        #expect(y.scalars == [7, 9, 8, 6])
+    }
+
+    @Test func batchNormalizationInference() {
+        let bn = BatchNormalization(name: "bn", channels: 2)
+        bn.setWeights([Tensor(shape: [2], scalars: [2, 1]), Tensor(shape: [2], scalars: [1, 0]),
+                       Tensor(shape: [2], scalars: [3, -1]), Tensor(shape: [2], scalars: [4 - 1e-3, 1 - 1e-3])])
+        let y = bn.forward([Tensor(shape: [1, 1, 1, 2], scalars: [5, 1])], training: false)
+        // (5 − 3) / 2 · 2 + 1 = 3 and (1 + 1) / 1 · 1 + 0 = 2.
+        #expect(abs(y.scalars[0] - 3) < 1e-6 && abs(y.scalars[1] - 2) < 1e-6)
+    }
+
+    @Test func denseLeakyReLUSigmoid() {
+        let dense = Dense(name: "d", inputUnits: 2, units: 2)
+        dense.setWeights([Tensor(shape: [2, 2], scalars: [1, -1, 2, -2]), Tensor(shape: [2], scalars: [0, 1])])
+        let h = dense.forward([Tensor(shape: [1, 2], scalars: [1, 1])], training: false)
+        #expect(h.scalars == [3, -2])
+        let leaky = LeakyReLU(name: "l", alpha: 0.1).forward([h], training: false)
+        #expect(leaky.scalars == [3, -0.2])
+        let out = Dense(name: "s", inputUnits: 2, units: 1, activation: .sigmoid)
+        out.setWeights([Tensor(shape: [2, 1], scalars: [0, 0]), Tensor(shape: [1], scalars: [0])])
+        #expect(out.forward([leaky], training: false).scalars == [0.5])
+    }
+
+    @Test func concatenateAndFlattenKeepNHWCOrder() {
+        let a = Tensor(shape: [1, 1, 2, 1], scalars: [1, 2])
+        let b = Tensor(shape: [1, 1, 2, 2], scalars: [3, 4, 5, 6])
+        let c = Concatenate(name: "c").forward([a, b], training: false)
+        #expect(c.shape == [1, 1, 2, 3])
+        #expect(c.scalars == [1, 3, 4, 2, 5, 6])
+        let f = Flatten(name: "f").forward([c], training: false)
+        #expect(f.shape == [1, 6] && f.scalars == c.scalars)
+    }
+
+    @Test func dropoutIsIdentityAtInference() {
+        let x = randomTensor([2, 5], seed: 3)
+        #expect(Dropout(name: "d", rate: 0.5).forward([x], training: false) == x)
+    }
+
+    @Test func batchesRunImageByImageEqualOneImage() {
+        let model = Model(name: "m", inputShape: [6, 6, 2])
+        let conv = Conv2D(name: "conv2d_1", inputChannels: 2, filters: 8, kernelSize: 3, activation: .relu)
+        conv.setWeights([randomTensor([3, 3, 2, 8], seed: 1), randomTensor([8], seed: 2)])
+        model.add(conv, model.input)
+        let x = randomTensor([5, 6, 6, 2], seed: 3)
+        let whole = model.forward(x)
+        for i in 0..<5 {
+            #expect(model.forward(x.batchSlice(i..<(i + 1))).scalars == whole.batchSlice(i..<(i + 1)).scalars)
+        }
+    }
+}

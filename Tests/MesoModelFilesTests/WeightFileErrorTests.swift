@@ -1,0 +1,97 @@
+import Foundation
+import MesoEngine
+import MesoModelFiles
+import MesoModels
+import MesoTestSupport
+import Testing
+
+/// The loader refuses every broken or mismatched file with a message that names the file.
+@Suite struct WeightFileErrorTests {
+    func load(_ path: String, as architecture: Architecture = .meso4) -> ModelFileError? {
+        do {
+            try KerasWeights.load(path, into: architecture.build(), architecture: architecture)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func expectError(_ path: String, _ code: ModelFileError.Code, as architecture: Architecture = .meso4,
+                     containing text: String? = nil) {
+        let error = load(path, as: architecture)
+        #expect(error?.code == code, "\(path): \(String(describing: error))")
+        #expect(error?.description.hasPrefix(path) == true)
+        if let text { #expect(error?.message.contains(text) == true, "\(String(describing: error))") }
+    }
+
+    @Test func missingFile() throws {
+        expectError(try SharedData.scratchDirectory().appendingPathComponent("none.h5").path, .notFound)
+    }
+
+    @Test func emptyFile() throws {
+        let path = try SharedData.scratchDirectory().appendingPathComponent("empty.h5").path
+        FileManager.default.createFile(atPath: path, contents: Data())
+        expectError(path, .empty)
+    }
+
+    @Test func notHDF5() {
+        expectError(SharedData.path("mesonet/test_images/df/df00204.jpg"), .notHDF5)
+    }
+
+    @Test(arguments: [0.5, 0.9])
+    func truncatedFile(keeping fraction: Double) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Golden.weightsPath("Meso4_DF")))
+        let path = try SharedData.scratchDirectory().appendingPathComponent("cut.h5").path
+        FileManager.default.createFile(atPath: path, contents: bytes.prefix(Int(Double(bytes.count) * fraction)))
+        expectError(path, .truncated)
+    }
+
+    @Test func otherArchitecture() {
+        expectError(Golden.weightsPath("MesoInception_DF"), .wrongArchitecture, as: .meso4,
+                    containing: "MesoInception weights given for Meso4")
+        expectError(Golden.weightsPath("Meso4_F2F"), .wrongArchitecture, as: .mesoInception4,
+                    containing: "Meso4 weights given for MesoInception")
+    }
+
+    @Test func missingLayer() throws {
+        let model = try loadedModel("Meso4_DF")
+        let path = try SharedData.scratchDirectory().appendingPathComponent("no-dense.h5").path
+        try KerasWeights.save(model, to: path, including: { $0.name != "dense_2" })
+        expectError(path, .missingLayer, containing: "dense")
+    }
+
+    @Test func shapeMismatch() throws {
+        // A Meso4 whose first Dense layer is too narrow: same layer names, wrong kernel shape.
+        let model = Model(name: "Bad", inputShape: [256, 256, 3])
+        let reference = MesoNet.meso4()
+        for layer in reference.layers {
+            model.add(layer.name == "dense_1" ? Dense(name: "dense_1", inputUnits: 1024, units: 8) : layer)
+        }
+        let path = try SharedData.scratchDirectory().appendingPathComponent("narrow.h5").path
+        try KerasWeights.save(model, to: path)
+        expectError(path, .shapeMismatch, containing: "[1024, 8]")
+    }
+
+    @Test func failedLoadLeavesModelUnchanged() throws {
+        let model = try loadedModel("Meso4_DF")
+        let before = model.layers.map(\.weights)
+        #expect(throws: ModelFileError.self) {
+            try KerasWeights.load(Golden.weightsPath("MesoInception_DF"), into: model, architecture: .meso4)
+        }
+        #expect(model.layers.map(\.weights) == before)
+    }
+}
+
+@Suite struct WeightRoundTripTests {
+    @Test(arguments: Golden.weightStems)
+    func saveThenLoadIsExact(stem: String) throws {
+        let original = try loadedModel(stem)
+        let architecture: Architecture = stem.hasPrefix("MesoInception") ? .mesoInception4 : .meso4
+        let path = try SharedData.scratchDirectory().appendingPathComponent("\(stem).h5").path
+        try KerasWeights.save(original, to: path)
+        let copy = architecture.build()
+        try KerasWeights.load(path, into: copy, architecture: architecture)
+        #expect(copy.layers.map(\.weights) == original.layers.map(\.weights))
+        #expect(copy.parameterCount == original.parameterCount)
+    }
+}
