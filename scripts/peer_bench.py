@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Peer benchmark for `make bench` (run by scripts/bench inside .venv-bench/).
+
+    peer_bench.py
+        Runs the peers and prints ONE JSON object on stdout:
+        {"onnxruntime": {"meso4": {"b1": img/s, "b32": ..., "b256": ...},
+                         "mesoinception4": {...}},
+         "settings": {...}, "machine": {...}, "versions": {...}}
+        Progress goes to stderr.
+
+    peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]
+        Prints the comparison table (Mesoscope vs onnxruntime, share of the physical
+        limit) on stdout; with --json also writes the merged numbers to OUT.json.
+        Needs only the standard library.
+
+Env overrides:
+    MESOSCOPE_SHARED          the shared folder (default: <repo>/../shared)
+    PEER_BENCH_ROUND_SECONDS  target length of one timing round (default 1.2)
+
+Each peer is one function, bench_<peer>(), returning {model: {"bN": img/s}}; add new peers
+(e.g. a Keras training step) to PEERS.
+"""
+
+import json
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# key -> (display name, ONNX file under reference/onnx, physical limit in img/s on this machine)
+MODELS = {
+    "meso4": ("Meso-4", "Meso4.onnx", 2670.0),
+    "mesoinception4": ("MesoInception-4", "MesoInception4.onnx", 2810.0),
+}
+BATCHES = (1, 32, 256)
+ROUNDS = 3
+WARMUP_SECONDS = 0.5
+
+
+def log(message):
+    print(f"peer_bench: {message}", file=sys.stderr, flush=True)
+
+
+def shared_dir():
+    env = os.environ.get("MESOSCOPE_SHARED")
+    return Path(env) if env else ROOT.parent / "shared"
+
+
+def round_seconds():
+    return float(os.environ.get("PEER_BENCH_ROUND_SECONDS", "1.2"))
+
+
+def throughput(run, batch):
+    """Best images/s of ROUNDS timed rounds of run() (one call = `batch` images).
+
+    Warms up for WARMUP_SECONDS (at least 2 calls), then sizes a round to take about
+    round_seconds() and keeps the best round.
+    """
+    start = time.perf_counter()
+    calls = 0
+    while calls < 2 or time.perf_counter() - start < WARMUP_SECONDS:
+        t0 = time.perf_counter()
+        run()
+        last = time.perf_counter() - t0
+        calls += 1
+    reps = max(1, math.ceil(round_seconds() / max(last, 1e-6)))
+    best = 0.0
+    for _ in range(ROUNDS):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            run()
+        elapsed = time.perf_counter() - t0
+        best = max(best, batch * reps / elapsed)
+    return best, reps
+
+
+# ---------------------------------------------------------------------------------------
+# Peers
+
+
+def bench_onnxruntime(info):
+    """onnxruntime inference on reference/onnx/*.onnx, default session options."""
+    import numpy as np
+    import onnxruntime as ort
+
+    info["versions"]["onnxruntime"] = ort.__version__
+    info["versions"]["numpy"] = np.__version__
+    rng = np.random.default_rng(0)
+    results = {}
+    for key, (name, file, _) in MODELS.items():
+        path = shared_dir() / "reference" / "onnx" / file
+        if not path.is_file():
+            sys.exit(f"peer_bench: missing {path} (set MESOSCOPE_SHARED)")
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        if "onnxruntime" not in info["settings"]:
+            options = session.get_session_options()
+            info["settings"]["onnxruntime"] = {
+                "session_options": "default",
+                "providers": session.get_providers(),
+                "intra_op_num_threads": options.intra_op_num_threads,
+                "intra_op_num_threads_note": "0 = onnxruntime's default: one thread per physical core",
+                "inter_op_num_threads": options.inter_op_num_threads,
+                "execution_mode": str(options.execution_mode),
+                "graph_optimization_level": str(options.graph_optimization_level),
+                "input": "random float32 NCHW [batch,3,256,256] in [0,1)",
+            }
+        results[key] = {}
+        for batch in BATCHES:
+            x = rng.random((batch, 3, 256, 256), dtype=np.float32)
+            y = session.run(["y"], {"x": x})[0]
+            if y.shape != (batch, 1) or not np.all(np.isfinite(y)):
+                sys.exit(f"peer_bench: {file} gave output of shape {y.shape} (finite: {np.all(np.isfinite(y))})")
+            rate, reps = throughput(lambda: session.run(["y"], {"x": x}), batch)
+            results[key][f"b{batch}"] = round(rate, 2)
+            log(f"onnxruntime {name} b{batch}: {rate:.1f} img/s (best of {ROUNDS} rounds x {reps} runs)")
+    return results
+
+
+# name in the JSON -> function(info) returning {model: {"bN": img/s}}
+PEERS = {
+    "onnxruntime": bench_onnxruntime,
+}
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def cpu_busy_seconds():
+    """Busy CPU seconds of the whole machine so far (all cores), from /proc/stat; None elsewhere."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    t = os.times()
+    return t.user + t.system
+
+
+def load_average():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
+def run_peers():
+    load = load_average()
+    start = (time.perf_counter(), cpu_busy_seconds(), own_cpu_seconds())
+    info = {
+        "settings": {},
+        "machine": {
+            "cpu": cpu_model(),
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+            "load_average_at_start": load,
+        },
+        "versions": {"python": platform.python_version()},
+    }
+    out = {}
+    for peer, bench in PEERS.items():
+        log(f"running {peer}")
+        out[peer] = bench(info)
+    # How much CPU the rest of the machine used meanwhile: the numbers are only good when ~0.
+    wall, busy, own = time.perf_counter() - start[0], cpu_busy_seconds(), own_cpu_seconds() - start[2]
+    if busy is not None and start[1] is not None:
+        other = max(0.0, (busy - start[1]) - own) / (wall * (os.cpu_count() or 1))
+        info["machine"]["other_cpu_busy_pct"] = round(100 * other, 1)
+        if other > 0.05:
+            log(f"warning: other processes kept {100 * other:.0f}% of the CPUs busy during the run: "
+                "the numbers are skewed")
+    out.update(info)
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+# ---------------------------------------------------------------------------------------
+# Report
+
+
+def number(value):
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def report(mesoscope_path, peer_path, json_out=None):
+    mesoscope = json.loads(Path(mesoscope_path).read_text())
+    peer = json.loads(Path(peer_path).read_text())
+    ort = peer.get("onnxruntime", {})
+
+    def fmt(value, spec):
+        return "-" if value is None else format(value, spec)
+
+    header = ("model", "batch", "Mesoscope img/s", "onnxruntime img/s", "ratio", "Mesoscope % limit",
+              "onnxruntime % limit")
+    rows = []
+    merged = {}
+    for key, (name, _, limit) in MODELS.items():
+        merged[key] = {}
+        for batch in BATCHES:
+            b = f"b{batch}"
+            ours = number(mesoscope.get(key, {}).get(b))
+            theirs = number(ort.get(key, {}).get(b))
+            ratio = ours / theirs if ours is not None and theirs else None
+            share = 100 * ours / limit if ours is not None else None
+            peer_share = 100 * theirs / limit if theirs is not None else None
+            merged[key][b] = {"mesoscope": ours, "onnxruntime": theirs, "ratio": ratio,
+                              "mesoscope_pct_of_limit": share, "onnxruntime_pct_of_limit": peer_share,
+                              "limit": limit}
+            rows.append((name, str(batch), fmt(ours, ".1f"), fmt(theirs, ".1f"), fmt(ratio, ".2f"),
+                         fmt(share, ".1f") + ("%" if share is not None else ""),
+                         fmt(peer_share, ".1f") + ("%" if peer_share is not None else "")))
+
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    limits = ", ".join(f"{name} {limit:.0f} img/s" for name, _, limit in MODELS.values())
+    lines.append("")
+    lines.append(f"ratio = Mesoscope / onnxruntime; % limit = share of the physical limit ({limits}).")
+    settings = peer.get("settings", {}).get("onnxruntime", {})
+    versions = peer.get("versions", {})
+    lines.append(f"onnxruntime {versions.get('onnxruntime', '?')}, default session options "
+                 f"(intra_op_num_threads={settings.get('intra_op_num_threads', '?')}: all cores), "
+                 f"{peer.get('machine', {}).get('cpu_count', '?')} CPUs.")
+    other = number(peer.get("machine", {}).get("other_cpu_busy_pct"))
+    if other is not None and other > 5:
+        lines.append(f"WARNING: other processes kept {other:.0f}% of the CPUs busy during the peer run: "
+                     "its numbers are skewed.")
+    print("\n".join(lines))
+
+    if json_out:
+        summary = {"comparison": merged, "mesoscope": mesoscope, "peer": peer}
+        Path(json_out).write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def main(argv):
+    if not argv:
+        run_peers()
+    elif argv[0] == "report" and len(argv) in (3, 5) and (len(argv) == 3 or argv[3] == "--json"):
+        report(argv[1], argv[2], argv[4] if len(argv) == 5 else None)
+    else:
+        sys.exit("usage: peer_bench.py | peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
