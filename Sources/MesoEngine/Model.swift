@@ -64,6 +64,7 @@ public final class Model {
     public func forward(_ x: Tensor, training: Bool = false) -> Tensor {
         precondition(Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects input [N] + \(inputShape), got \(x.shape)")
+        _ = AllocatorTuning.applied
         let n = x.shape[0]
         if n <= 1 { return forwardReleasing(x, training: training) }
         var parts = [Tensor?](repeating: nil, count: n)

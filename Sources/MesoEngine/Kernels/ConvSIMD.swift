@@ -93,7 +93,7 @@ enum ConvSIMD {
                                                 var v = raw.load(fromByteOffset: pixel * MemoryLayout<V>.stride, as: V.self)
                                                 let dst = outRow + (ox + pixel) * cout + block * L
                                                 if channels == L && (relu || activation == .linear) {
-                                                    if relu { v = pointwiseMax(v, V()) }
+                                                    if relu { v = rectified(v) }
                                                     if post.channelAffine != nil { v = v * scaleV + shiftV }
                                                     UnsafeMutableRawPointer(dst).storeBytes(of: v, as: V.self)
                                                 } else {
@@ -139,25 +139,35 @@ enum ConvSIMD {
 
     typealias Accumulators<V> = (V, V, V, V, V, V, V, V)
 
+    /// max(v, 0) per lane by clearing the lanes whose sign bit is set. Swift's `max` and
+    /// `pointwiseMax` keep IEEE NaN rules and compile to a scalar loop; this is two vector
+    /// integer instructions. (A NaN with the sign bit set becomes 0, as in TensorFlow's ReLU.)
+    @inline(__always)
+    static func rectified<V: SIMD>(_ v: V) -> V where V.Scalar == Float {
+        let bits = unsafeBitCast(v, to: V.MaskStorage.self)
+        return unsafeBitCast(bits & ~(bits &>> 31), to: V.self)
+    }
+
     /// acc[p] += Σ_j input[p·pixelStride + j] · weights[j] for the 8 pixels p and `count` taps j.
     @inline(__always)
     static func accumulate8<V: SIMD>(_ acc: inout Accumulators<V>, input: UnsafePointer<Float>, pixelStride: Int,
                                      weights: UnsafePointer<Float>, count: Int) where V.Scalar == Float {
         var (a0, a1, a2, a3, a4, a5, a6, a7) = acc
+        // One pointer per pixel, indexed by the tap: base + j·4 addressing, no per-step arithmetic.
         let s = pixelStride
-        var x = input, wp = UnsafeRawPointer(weights)
-        for _ in 0..<count {
-            let wv = wp.loadUnaligned(as: V.self)
-            a0 = a0.addingProduct(V(repeating: x[0]), wv)
-            a1 = a1.addingProduct(V(repeating: x[s]), wv)
-            a2 = a2.addingProduct(V(repeating: x[2 &* s]), wv)
-            a3 = a3.addingProduct(V(repeating: x[3 &* s]), wv)
-            a4 = a4.addingProduct(V(repeating: x[4 &* s]), wv)
-            a5 = a5.addingProduct(V(repeating: x[5 &* s]), wv)
-            a6 = a6.addingProduct(V(repeating: x[6 &* s]), wv)
-            a7 = a7.addingProduct(V(repeating: x[7 &* s]), wv)
-            x += 1
-            wp += MemoryLayout<V>.stride
+        let x0 = input, x1 = input + s, x2 = input + 2 * s, x3 = input + 3 * s
+        let x4 = input + 4 * s, x5 = input + 5 * s, x6 = input + 6 * s, x7 = input + 7 * s
+        let wp = UnsafeRawPointer(weights)
+        for j in 0..<count {
+            let wv = wp.loadUnaligned(fromByteOffset: j &* MemoryLayout<V>.stride, as: V.self)
+            a0 = a0.addingProduct(V(repeating: x0[j]), wv)
+            a1 = a1.addingProduct(V(repeating: x1[j]), wv)
+            a2 = a2.addingProduct(V(repeating: x2[j]), wv)
+            a3 = a3.addingProduct(V(repeating: x3[j]), wv)
+            a4 = a4.addingProduct(V(repeating: x4[j]), wv)
+            a5 = a5.addingProduct(V(repeating: x5[j]), wv)
+            a6 = a6.addingProduct(V(repeating: x6[j]), wv)
+            a7 = a7.addingProduct(V(repeating: x7[j]), wv)
         }
         acc = (a0, a1, a2, a3, a4, a5, a6, a7)
     }

@@ -14,9 +14,16 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds per measurement round.")
     var seconds: Double = 1.0
 
+    @Option(help: "Measure only this network (default: both).")
+    var model: Architecture?
+
+    @Option(help: "Threads for the engine (default: every core).")
+    var threads: Int?
+
     func run() throws {
+        if let threads { Parallelism.threads = threads }
         var models: [(String, JSONLine.Value)] = []
-        for architecture in Architecture.allCases {
+        for architecture in model.map({ [$0] }) ?? Architecture.allCases {
             var figures: [(String, JSONLine.Value)] = []
             for batch in [1, 32, 256] {
                 let rate = Benchmark.forwardImagesPerSecond(architecture, batch: batch, seconds: seconds)
