@@ -18,8 +18,7 @@ test: setup
 	swift test -c release -Xswiftc -enable-testing
 
 demo: build
-	$(RELEASE_BIN)/mesoscope predict ../shared/mesonet/test_images 2>/dev/null \
-	  || $(RELEASE_BIN)/mesoscope predict examples
+	$(RELEASE_BIN)/mesoscope predict examples/test_images
 
 bench: setup
 	scripts/bench

@@ -27,10 +27,16 @@ import Testing
             try? err.close()
         }
 
+        // The example images go to the scratch folder too, from a stub of their own.
+        let examples = try makeExamplesStub(in: scratch)
+        let defaults = ["MESOSCOPE_EXAMPLES_URL": "file://\(examples.path)",
+                        "MESOSCOPE_EXAMPLES_DIR": scratch.appendingPathComponent("examples").path]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["bash", script]
-        process.environment = ProcessInfo.processInfo.environment.merging(overrides) { _, new in new }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(defaults) { _, new in new }
+            .merging(overrides) { _, new in new }
         process.currentDirectoryURL = scratch
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
@@ -61,6 +67,17 @@ import Testing
         return stub
     }
 
+    /// A stub of the upstream test_images/ folder, for runs where ../shared is hidden.
+    static func makeExamplesStub(in scratch: URL) throws -> URL {
+        let stub = scratch.appendingPathComponent("examples-stub", isDirectory: true)
+        for image in SharedData.testImages {
+            let target = stub.appendingPathComponent(image)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(contentsOf: SharedData.url("mesonet/test_images/\(image)")).write(to: target)
+        }
+        return stub
+    }
+
     static func contents(of dir: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
     }
@@ -80,6 +97,11 @@ import Testing
         #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
         #expect(run.stdout.contains("downloaded"))
         #expect(try Self.contents(of: dest) == Self.names)
+        let examples = scratch.appendingPathComponent("examples")
+        for image in SharedData.testImages {
+            #expect(FileManager.default.contents(atPath: examples.appendingPathComponent(image).path)
+                    == FileManager.default.contents(atPath: SharedData.path("mesonet/test_images/\(image)")))
+        }
         for name in Self.names {
             let got = try Data(contentsOf: dest.appendingPathComponent(name))
             let want = try Data(contentsOf: stub.appendingPathComponent(name))

@@ -41,22 +41,22 @@ struct Predict: ParsableCommand {
         let detector: Detector
         do {
             detector = try Detector(architecture: model, weightsPath: WeightsLocator.resolve(weightsName))
+        } catch where error.code == .notFound && WeightsLocator.names.contains(weightsName) {
+            throw UsageError("weights \(weightsName) not found at \(error.path): run scripts/fetch-weights, or set MESOSCOPE_WEIGHTS to the folder holding the .h5 files")
         } catch {
-            throw UsageError("error: weights: \(error)")
+            throw UsageError("weights: \(error)")
         }
         var report = PredictReport(json: json, threshold: threshold, model: model.rawValue, weights: weightsName)
         report.begin()
+        // Batches of 32: decoded, scored, then reported in input order.
         for batch in InputFiles.images(in: paths).chunked(into: 32) {
-            var decoded: [(path: String, image: RGBImage)] = []
-            for path in batch {
-                do {
-                    decoded.append((path, try ImageDecoder.decode(contentsOf: path)))
-                } catch {
-                    report.failed(path: path, error: error)
+            let decoded = batch.map { path in Result { () throws(MediaError) in try ImageDecoder.decode(contentsOf: path) } }
+            var scores = detector.score(decoded.compactMap { try? $0.get() }).makeIterator()
+            for (path, image) in zip(batch, decoded) {
+                switch image {
+                case .success: report.scored(path: path, score: scores.next()!)
+                case .failure(let error): report.failed(path: path, error: error)
                 }
-            }
-            for (entry, score) in zip(decoded, detector.score(decoded.map(\.image))) {
-                report.scored(path: entry.path, score: score)
             }
         }
         report.finish()

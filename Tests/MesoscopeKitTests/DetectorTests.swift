@@ -1,0 +1,66 @@
+import Foundation
+import MesoMedia
+import MesoModels
+import MesoscopeKit
+import MesoTestSupport
+import Testing
+
+/// The whole path a user takes: JPEG file → own decoder → Keras resize and scale → network → p_fake.
+@Suite struct DetectorTests {
+    static func detector(_ stem: String) throws -> Detector {
+        try Detector(architecture: stem.hasPrefix("MesoInception") ? .mesoInception4 : .meso4,
+                     weightsPath: Golden.weightsPath(stem))
+    }
+
+    @Test(arguments: Golden.weightStems)
+    func jpegFilesScoreAsKeras(stem: String) throws {
+        let golden = try Golden.load().results.filter { $0.weights == stem }
+        try #require(golden.count == 4)
+        let detector = try Self.detector(stem)
+        let images = try golden.map { try ImageDecoder.decode(contentsOf: SharedData.path("mesonet/test_images/\($0.image)")) }
+        for (result, score) in zip(golden, detector.score(images)) {
+            #expect(abs(score.pReal - result.score) <= 1e-5, "\(stem) \(result.image): \(score.pReal) vs \(result.score)")
+            #expect(abs(score.pFake - (1 - result.score)) <= 1e-5)
+        }
+    }
+
+    @Test func singleImageEqualsBatch() throws {
+        let detector = try Self.detector("Meso4_DF")
+        let images = try SharedData.testImages.map { try ImageDecoder.decode(contentsOf: SharedData.path("mesonet/test_images/\($0)")) }
+        #expect(images.map(detector.score) == detector.score(images))
+        #expect(detector.score([]) == [])
+    }
+
+    @Test func demoVerdictsWithMeso4DF() throws {
+        let detector = try Self.detector("Meso4_DF")
+        for image in SharedData.testImages {
+            let score = detector.score(try ImageDecoder.decode(contentsOf: SharedData.path("mesonet/test_images/\(image)")))
+            #expect(score.verdict() == (image.hasPrefix("df/") ? .fake : .real), "\(image): p_fake \(score.pFake)")
+        }
+    }
+
+    @Test func onePixelImageIsScored() throws {
+        let detector = try Self.detector("Meso4_DF")
+        let score = detector.score(RGBImage(width: 1, height: 1, pixels: [200, 120, 90]))
+        #expect(score.pReal.isFinite && (0...1).contains(score.pReal))
+    }
+}
+
+@Suite struct FaceScoreTests {
+    @Test func pFakeIsOneMinusPReal() {
+        let score = FaceScore(pReal: 0.25)
+        #expect(score.pFake == 0.75)
+        #expect(score.verdict() == .fake)
+        #expect(score.verdict(threshold: 0.8) == .real)
+        #expect(FaceScore(pReal: 0.5).verdict() == .real, "p_fake must exceed the threshold to be fake")
+    }
+}
+
+@Suite struct WeightsLocatorTests {
+    @Test func namesResolveInTheConfiguredFolder() {
+        #expect(WeightsLocator.resolve("Meso4_F2F", environment: ["MESOSCOPE_WEIGHTS": "/opt/w"]) == "/opt/w/Meso4_F2F.h5")
+        #expect(WeightsLocator.resolve("Meso4_F2F", environment: [:]).hasSuffix("weights/Meso4_F2F.h5"))
+        #expect(WeightsLocator.resolve("my/own.h5", environment: ["MESOSCOPE_WEIGHTS": "/opt/w"]) == "my/own.h5")
+        #expect(WeightsLocator.defaultName(for: .mesoInception4) == "MesoInception_DF")
+    }
+}
