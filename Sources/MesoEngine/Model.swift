@@ -108,4 +108,65 @@ public final class Model {
         }
         return outputs[nodes.count - 1]!
     }
+
+    // MARK: Training
+
+    /// A weight an optimizer may change: `layer.weights[index]`, whose gradient is `layer.gradients[index]`.
+    public struct Parameter {
+        public let layer: any Layer
+        public let index: Int
+        public var value: Tensor { layer.weights[index] }
+        public var gradient: Tensor { layer.gradients[index] }
+    }
+
+    /// The trainable weights in node order (kernel, bias; gamma, beta) of trainable layers.
+    public var trainableParameters: [Parameter] {
+        layers.filter(\.trainable).flatMap { layer in layer.gradients.indices.map { Parameter(layer: layer, index: $0) } }
+    }
+
+    public func zeroGradients() { for layer in layers { layer.zeroGradients() } }
+
+    /// Where backpropagation starts: dL/d(model output), or dL/d(logit) of a final Dense whose
+    /// activation the loss folded in (binary cross-entropy from logits).
+    public enum GradientSeed {
+        case output(Tensor)
+        case logit(Tensor)
+    }
+
+    /// Backpropagates through the graph in exact reverse node order, adding weight gradients
+    /// into the trainable layers. `outputs` are `forwardAll(x, training: true)`'s.
+    ///
+    /// A node runs its backward only when a trainable weighted layer sits at or before it:
+    /// with the convolutions frozen, backpropagation stops at the dense head.
+    public func backward(_ outputs: [Tensor], input x: Tensor, seed: GradientSeed) {
+        var reaches = [Bool](repeating: false, count: nodes.count)
+        for (i, node) in nodes.enumerated() {
+            reaches[i] = (node.layer.trainable && !node.layer.gradients.isEmpty) || node.inputs.contains { $0 >= 0 && reaches[$0] }
+        }
+        var gradients = [Tensor?](repeating: nil, count: nodes.count)
+        let last = nodes.count - 1
+        for i in stride(from: last, through: 0, by: -1) where reaches[i] {
+            let node = nodes[i]
+            let inputs = node.inputs.map { $0 < 0 ? x : outputs[$0] }
+            let inputGradients: [Tensor]
+            if i == last, case .logit(let dZ) = seed {
+                guard let dense = node.layer as? Dense else { preconditionFailure("a logit seed needs a final Dense layer") }
+                inputGradients = dense.backward(preActivationGradient: dZ, input: inputs[0])
+            } else {
+                guard let gradient = i == last ? seed.outputGradient : gradients[i] else { continue }
+                inputGradients = node.layer.backward(gradient, inputs: inputs, output: outputs[i])
+            }
+            for (j, g) in zip(node.inputs, inputGradients) where j >= 0 && reaches[j] {
+                if gradients[j] == nil { gradients[j] = g } else { gradients[j]!.add(g) }
+            }
+            gradients[i] = nil
+        }
+    }
+}
+
+extension Model.GradientSeed {
+    var outputGradient: Tensor? {
+        if case .output(let g) = self { return g }
+        return nil
+    }
 }

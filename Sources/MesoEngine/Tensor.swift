@@ -53,6 +53,12 @@ public struct Tensor: Sendable, Equatable {
 }
 
 extension Tensor {
+    /// Adds `other` (same shape) element by element.
+    public mutating func add(_ other: Tensor) {
+        precondition(shape == other.shape, "cannot add \(other.shape) to \(shape)")
+        for i in scalars.indices { scalars[i] += other.scalars[i] }
+    }
+
     /// NHWC dimensions of a rank-4 tensor.
     var nhwc: (n: Int, h: Int, w: Int, c: Int) {
         precondition(rank == 4, "expected an NHWC tensor, got shape \(shape)")

@@ -37,7 +37,9 @@ public enum MesoNet {
     public static let inputSide = 256
 
     /// Meso-4: four conv blocks (conv+ReLU → BatchNorm → max-pool) and a small dense head.
-    public static func meso4() -> Model {
+    /// `dropout` is the rate of both head Dropout layers (0.5 in the paper; the Keras training
+    /// traces use 0 to be deterministic).
+    public static func meso4(dropout: Float = 0.5) -> Model {
         let model = Model(name: "Meso4", inputShape: [inputSide, inputSide, 3])
         var names = LayerNames()
         var x = model.input
@@ -49,12 +51,12 @@ public enum MesoNet {
             x = model.add(MaxPooling2D(name: names.next("max_pooling2d"), poolSize: pool), x)
             channels = filters
         }
-        addHead(to: model, from: x, names: &names)
+        addHead(to: model, from: x, dropout: dropout, names: &names)
         return model
     }
 
     /// MesoInception-4: two inception blocks, then two conv blocks and the same dense head.
-    public static func mesoInception4() -> Model {
+    public static func mesoInception4(dropout: Float = 0.5) -> Model {
         let model = Model(name: "MesoInception4", inputShape: [inputSide, inputSide, 3])
         var names = LayerNames()
         var x = model.input
@@ -72,7 +74,7 @@ public enum MesoNet {
             x = model.add(MaxPooling2D(name: names.next("max_pooling2d"), poolSize: pool), x)
             channels = 16
         }
-        addHead(to: model, from: x, names: &names)
+        addHead(to: model, from: x, dropout: dropout, names: &names)
         return model
     }
 
@@ -93,13 +95,25 @@ public enum MesoNet {
     }
 
     /// Flatten → Dropout(0.5) → Dense(16) → LeakyReLU(0.1) → Dropout(0.5) → Dense(1, sigmoid).
-    static func addHead(to model: Model, from x: Model.Output, names: inout LayerNames) {
+    static func addHead(to model: Model, from x: Model.Output, dropout: Float, names: inout LayerNames) {
         var x = model.add(Flatten(name: names.next("flatten")), x)
-        x = model.add(Dropout(name: names.next("dropout"), rate: 0.5), x)
+        x = model.add(Dropout(name: names.next("dropout"), rate: dropout), x)
         x = model.add(Dense(name: names.next("dense"), inputUnits: 8 * 8 * 16, units: 16), x)
         x = model.add(LeakyReLU(name: names.next("leaky_re_lu"), alpha: 0.1), x)
-        x = model.add(Dropout(name: names.next("dropout"), rate: 0.5), x)
+        x = model.add(Dropout(name: names.next("dropout"), rate: dropout), x)
         model.add(Dense(name: names.next("dense"), inputUnits: 16, units: 1, activation: .sigmoid), x)
+    }
+}
+
+extension MesoNet {
+    /// The write-up's transfer-learning preset: every layer frozen except the dense head
+    /// (Dense(16), LeakyReLU, Dropout, Dense(1)), i.e. the layers after Flatten and the
+    /// Dropout that follows it. Frozen BatchNormalization layers run in inference mode, as in Keras 3.
+    public static func freezeAllButDenseHead(_ model: Model) {
+        guard let flatten = model.layers.firstIndex(where: { $0 is Flatten }) else { return }
+        for (i, layer) in model.layers.enumerated() {
+            layer.trainable = i > flatten + 1   // after Flatten and the Dropout that follows it
+        }
     }
 }
 

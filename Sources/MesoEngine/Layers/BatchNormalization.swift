@@ -3,6 +3,11 @@
 /// Shapes: input and output `[..., C]`; gamma, beta, moving_mean, moving_variance `[C]`.
 /// Inference: y = x · s + (beta − mean · s) with s = gamma / √(variance + ε), the form
 /// TensorFlow's `tf.nn.batch_normalization` evaluates. ε = 1e-3, Keras' default.
+///
+/// Training (only when `trainable`, as in Keras 3; a frozen layer stays in inference mode):
+/// mean_B and the biased var_B over (N, H, W), y = (x − mean_B) · s_B + beta with
+/// s_B = gamma / √(var_B + ε); the moving statistics move by `momentum` (0.99):
+/// moving = moving · momentum + batch · (1 − momentum).
 public final class BatchNormalization: Layer {
     public let name: String
     public let kind = "batch_normalization"
@@ -12,15 +17,24 @@ public final class BatchNormalization: Layer {
     public private(set) var beta: Tensor
     public private(set) var movingMean: Tensor
     public private(set) var movingVariance: Tensor
+    public let momentum: Float
+    public private(set) var gradients: [Tensor]
+    /// The latest training forward's batch mean and 1/√(var_B + ε), for `backward`.
+    private var batchMean: [Float] = []
+    private var batchInverseStd: [Float] = []
 
-    public init(name: String, channels: Int, epsilon: Float = 1e-3) {
+    public init(name: String, channels: Int, epsilon: Float = 1e-3, momentum: Float = 0.99) {
         self.name = name
         self.epsilon = epsilon
+        self.momentum = momentum
         gamma = Tensor(repeating: 1, shape: [channels])
         beta = Tensor(zeros: [channels])
         movingMean = Tensor(zeros: [channels])
         movingVariance = Tensor(repeating: 1, shape: [channels])
+        gradients = [Tensor(zeros: [channels]), Tensor(zeros: [channels])]
     }
+
+    public func zeroGradients() { gradients = [Tensor(zeros: gamma.shape), Tensor(zeros: beta.shape)] }
 
     public var weightNames: [String] { ["gamma", "beta", "moving_mean", "moving_variance"] }
     public var weights: [Tensor] { [gamma, beta, movingMean, movingVariance] }
@@ -48,9 +62,65 @@ public final class BatchNormalization: Layer {
 
     public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let x = inputs[0]
-        precondition(x.shape.last == gamma.count,
-                     "\(name): input has \(x.shape.last ?? 0) channels, expected \(gamma.count)")
-        let (scale, shift) = inferenceAffine
+        let c = gamma.count
+        precondition(x.shape.last == c, "\(name): input has \(x.shape.last ?? 0) channels, expected \(c)")
+        guard training && trainable else {
+            let (scale, shift) = inferenceAffine
+            return Elementwise.channelAffine(x, scale: scale, shift: shift)
+        }
+        let count = x.count / c
+        var mean = [Double](repeating: 0, count: c)
+        for p in 0..<count { for ch in 0..<c { mean[ch] += Double(x.scalars[p * c + ch]) } }
+        let meanF = mean.map { Float($0 / Double(count)) }
+        var variance = [Double](repeating: 0, count: c)
+        for p in 0..<count {
+            for ch in 0..<c {
+                let d = Double(x.scalars[p * c + ch] - meanF[ch])
+                variance[ch] += d * d
+            }
+        }
+        let varianceF = variance.map { Float($0 / Double(count)) }
+        batchMean = meanF
+        batchInverseStd = varianceF.map { 1 / ($0 + epsilon).squareRoot() }
+        var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
+        for ch in 0..<c {
+            scale[ch] = batchInverseStd[ch] * gamma.scalars[ch]
+            shift[ch] = beta.scalars[ch] - meanF[ch] * scale[ch]
+            movingMean.scalars[ch] = movingMean.scalars[ch] * momentum + meanF[ch] * (1 - momentum)
+            movingVariance.scalars[ch] = movingVariance.scalars[ch] * momentum + varianceF[ch] * (1 - momentum)
+        }
         return Elementwise.channelAffine(x, scale: scale, shift: shift)
+    }
+
+    /// Training mode, with x̂ = (x − mean_B) · istd and M = N·H·W:
+    /// dbeta = Σ dy, dgamma = Σ dy · x̂, dx = gamma · istd / M · (M · dy − dbeta − x̂ · dgamma).
+    /// Inference mode (frozen): dx = dy · gamma / √(moving_var + ε).
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        let x = inputs[0], dy = outputGradient.scalars
+        let c = gamma.count, count = x.count / c
+        guard trainable, batchMean.count == c else {
+            let scale = inferenceAffine.scale
+            return [Tensor(shape: x.shape, scalars: dy.indices.map { dy[$0] * scale[$0 % c] })]
+        }
+        var dBeta = [Double](repeating: 0, count: c), dGamma = [Double](repeating: 0, count: c)
+        for p in 0..<count {
+            for ch in 0..<c {
+                let g = Double(dy[p * c + ch])
+                dBeta[ch] += g
+                dGamma[ch] += g * Double((x.scalars[p * c + ch] - batchMean[ch]) * batchInverseStd[ch])
+            }
+        }
+        var dx = [Float](repeating: 0, count: x.count)
+        let m = Float(count)
+        for p in 0..<count {
+            for ch in 0..<c {
+                let xhat = (x.scalars[p * c + ch] - batchMean[ch]) * batchInverseStd[ch]
+                dx[p * c + ch] = gamma.scalars[ch] * batchInverseStd[ch] / m
+                    * (m * dy[p * c + ch] - Float(dBeta[ch]) - xhat * Float(dGamma[ch]))
+            }
+        }
+        gradients[0].add(Tensor(shape: [c], scalars: dGamma.map { Float($0) }))
+        gradients[1].add(Tensor(shape: [c], scalars: dBeta.map { Float($0) }))
+        return [Tensor(shape: x.shape, scalars: dx)]
     }
 }

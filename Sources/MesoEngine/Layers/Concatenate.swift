@@ -34,4 +34,20 @@ public final class Concatenate: Layer {
         }
         return Tensor(shape: shape, scalars: out)
     }
+
+    /// Splits the gradient back along channels, in input order.
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        let total = output.shape[output.rank - 1]
+        let pixels = output.count / total
+        var offset = 0
+        return inputs.map { x in
+            let c = x.shape[x.rank - 1]
+            var dx = [Float](repeating: 0, count: x.count)
+            for p in 0..<pixels {
+                for ch in 0..<c { dx[p * c + ch] = outputGradient.scalars[p * total + offset + ch] }
+            }
+            offset += c
+            return Tensor(shape: x.shape, scalars: dx)
+        }
+    }
 }

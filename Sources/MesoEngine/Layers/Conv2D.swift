@@ -15,6 +15,7 @@ public final class Conv2D: Layer {
     public let activation: Activation
     public private(set) var kernel: Tensor
     public private(set) var bias: Tensor
+    public private(set) var gradients: [Tensor]
 
     public init(name: String, inputChannels: Int, filters: Int, kernelSize: Int,
                 dilation: Int = 1, activation: Activation = .linear) {
@@ -26,6 +27,7 @@ public final class Conv2D: Layer {
         self.activation = activation
         kernel = Tensor(zeros: [kernelSize, kernelSize, inputChannels, filters])
         bias = Tensor(zeros: [filters])
+        gradients = [kernel, bias]
     }
 
     public var weightNames: [String] { ["kernel", "bias"] }
@@ -39,6 +41,20 @@ public final class Conv2D: Layer {
     public func outputShape(for inputShapes: [[Int]]) -> [Int] {
         let s = inputShapes[0]
         return [s[0], s[1], s[2], filters]
+    }
+
+    public func zeroGradients() { gradients = [Tensor(zeros: kernel.shape), Tensor(zeros: bias.shape)] }
+
+    /// dZ = dY ⊙ act'(Y); dBias = Σ dZ; dKernel and dX by `ConvReference.backward`.
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        let dZ = activation.backward(outputGradient, output: output)
+        let (dX, dKernel, dBias) = ConvReference.backward(dZ, input: inputs[0], kernel: kernel, geometry: geometry,
+                                                          weightGradients: trainable)
+        if trainable {
+            gradients[0].add(dKernel)
+            gradients[1].add(dBias)
+        }
+        return [dX]
     }
 
     var geometry: ConvGeometry {

@@ -15,4 +15,8 @@ public final class Flatten: Layer {
     public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         inputs[0].reshaped(outputShape(for: [inputs[0].shape]))
     }
+
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        [outputGradient.reshaped(inputs[0].shape)]
+    }
 }

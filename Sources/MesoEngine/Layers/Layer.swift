@@ -20,8 +20,16 @@ public protocol Layer: AnyObject {
     /// The output shape for these input shapes (batch dimension included).
     func outputShape(for inputShapes: [[Int]]) -> [Int]
     /// Computes the layer's output. `training` switches Dropout and BatchNormalization to their
-    /// training behaviour.
+    /// training behaviour; a training forward stores what `backward` needs (batch statistics,
+    /// dropout masks), as llm.c's forward functions do.
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor
+    /// Given dL/d(output) and the inputs and output of the latest forward, returns dL/d(input)
+    /// for every input, and adds dL/d(weight) into `gradients` when the layer is trainable.
+    func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor]
+    /// dL/d(weight) for the trainable weights, which lead `weights` (kernel, bias; gamma, beta).
+    var gradients: [Tensor] { get }
+    /// Clears `gradients` before a new batch.
+    func zeroGradients()
 }
 
 extension Layer {
@@ -31,11 +39,26 @@ extension Layer {
         precondition(newWeights.isEmpty, "\(name) has no weights")
     }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+    public var gradients: [Tensor] { [] }
+    public func zeroGradients() {}
 }
 
 /// The activation a Conv2D or Dense layer applies to its output, as Keras' `activation=` argument.
 public enum Activation: String, Sendable {
     case linear, relu, sigmoid
+
+    /// dL/d(pre-activation) from dL/d(output) and the output y: ReLU passes where y > 0
+    /// (TensorFlow's ReluGrad), sigmoid multiplies by y·(1 − y).
+    func backward(_ outputGradient: Tensor, output: Tensor) -> Tensor {
+        switch self {
+        case .linear:
+            return outputGradient
+        case .relu:
+            return Tensor(shape: output.shape, scalars: zip(outputGradient.scalars, output.scalars).map { $1 > 0 ? $0 : 0 })
+        case .sigmoid:
+            return Tensor(shape: output.shape, scalars: zip(outputGradient.scalars, output.scalars).map { $0 * ($1 * (1 - $1)) })
+        }
+    }
 
     @inline(__always)
     func apply(_ x: Float) -> Float {

@@ -16,4 +16,11 @@ public final class LeakyReLU: Layer {
         let alpha = alpha
         return Tensor(shape: inputs[0].shape, scalars: inputs[0].scalars.map { $0 >= 0 ? $0 : alpha * $0 })
     }
+
+    /// dx = dy where x > 0, else α · dy.
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        let alpha = alpha
+        return [Tensor(shape: inputs[0].shape,
+                       scalars: zip(outputGradient.scalars, inputs[0].scalars).map { $1 > 0 ? $0 : alpha * $0 })]
+    }
 }
