@@ -6,7 +6,7 @@ import MesoscopeKit
 /// `mesoscope bench`: Mesoscope's own throughput figures. `make bench` adds the peers.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure forward throughput (images/s) at batch 1, 32 and 256.")
+        abstract: "Measure forward throughput (images/s) at batch 1, 32 and 256, and the Meso-4 training step.")
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -31,6 +31,15 @@ struct Bench: ParsableCommand {
                 if !json { print("\(architecture.rawValue) batch \(batch): \(String(format: "%.1f", rate)) images/s") }
             }
             models.append((architecture.rawValue, .object(figures)))
+        }
+        if model == nil || model == .meso4 {
+            var train: [(String, JSONLine.Value)] = []
+            for (key, denseOnly) in [("all_ms", false), ("dense_only_ms", true)] {
+                let ms = Benchmark.trainStepMilliseconds(denseOnly: denseOnly)
+                train.append((key, .number((ms * 10).rounded() / 10)))
+                if !json { print("meso4 train step, batch 32, \(denseOnly ? "dense only" : "all layers"): \(String(format: "%.1f", ms)) ms") }
+            }
+            models.append(("train", .object(train)))
         }
         if json { JSONLine.print(models) }
     }
