@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MesoModels", targets: ["MesoModels"]),
         .library(name: "MesoModelFiles", targets: ["MesoModelFiles"]),
         .library(name: "MesoMedia", targets: ["MesoMedia"]),
+        .library(name: "MesoTraining", targets: ["MesoTraining"]),
         .library(name: "MesoscopeKit", targets: ["MesoscopeKit"]),
         .executable(name: "mesoscope", targets: ["mesoscope"]),
     ],
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "MesoModels", dependencies: ["MesoEngine"]),
         .target(name: "MesoModelFiles", dependencies: ["MesoEngine", "MesoModels", "CHDF5"]),
         .target(name: "MesoMedia", dependencies: ["CJPEG", "CPNG"]),
+        .target(name: "MesoTraining", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles"]),
         .target(name: "MesoscopeKit", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia"]),
         .executableTarget(name: "mesoscope", dependencies: [
             "MesoscopeKit",
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "MesoEngineTests", dependencies: ["MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoModelFilesTests", dependencies: ["MesoModelFiles", "MesoModels", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoMediaTests", dependencies: ["MesoMedia", "MesoTestSupport"]),
+        .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),

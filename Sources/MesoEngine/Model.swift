@@ -43,6 +43,18 @@ public final class Model {
 
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
+    /// The layers in the order Keras lists a functional model's layers (and saves them): by
+    /// depth, the longest path to the output, deepest first; creation order within a depth.
+    /// Keras' legacy loader assigns weights by this position, so saved files must follow it.
+    /// For a chain like Meso-4 it is the creation order; MesoInception's branches interleave.
+    public var kerasOrderedLayers: [any Layer] {
+        var depth = [Int](repeating: 0, count: nodes.count)
+        for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+            for j in nodes[i].inputs where j >= 0 { depth[j] = max(depth[j], depth[i] + 1) }
+        }
+        return nodes.indices.sorted { (depth[$0], -$0) > (depth[$1], -$1) }.map { nodes[$0].layer }
+    }
+
     /// Every node's output for input `x` `[N] + inputShape`, in node order. The last is the model output.
     public func forwardAll(_ x: Tensor, training: Bool = false) -> [Tensor] {
         precondition(Array(x.shape.dropFirst()) == inputShape,
@@ -154,7 +166,8 @@ public final class Model {
                 inputGradients = dense.backward(preActivationGradient: dZ, input: inputs[0])
             } else {
                 guard let gradient = i == last ? seed.outputGradient : gradients[i] else { continue }
-                inputGradients = node.layer.backward(gradient, inputs: inputs, output: outputs[i])
+                inputGradients = node.layer.backward(gradient, inputs: inputs, output: outputs[i],
+                                                     needsInputGradients: node.inputs.contains { $0 >= 0 && reaches[$0] })
             }
             for (j, g) in zip(node.inputs, inputGradients) where j >= 0 && reaches[j] {
                 if gradients[j] == nil { gradients[j] = g } else { gradients[j]!.add(g) }

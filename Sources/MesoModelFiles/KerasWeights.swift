@@ -72,6 +72,13 @@ public enum KerasWeights {
         for (layer, weights) in pending { layer.setWeights(weights) }
     }
 
+    /// The `layer_names` a Keras weights file lists, in its order.
+    public static func layerNames(in path: String) throws(ModelFileError) -> [String] {
+        let file = try HDF5File.open(path)
+        let root = file.hasAttribute("/", "layer_names") ? "/" : "/model_weights"
+        return try file.stringsAttribute(root, "layer_names")
+    }
+
     /// `conv2d_12` → (`conv2d`, 12); names without a trailing number give nil.
     static func splitLayerName(_ name: String) -> (kind: String, number: Int)? {
         guard let underscore = name.lastIndex(of: "_"),
@@ -85,7 +92,8 @@ public enum KerasWeights {
         return String(last.split(separator: ":").first ?? Substring(last))
     }
 
-    /// Writes `model`'s weights in the Keras 2 `save_weights` layout the authors' files use:
+    /// Writes `model`'s weights in the Keras 2 `save_weights` layout the authors' files use,
+    /// layers in Keras' own order (`Model.kerasOrderedLayers`), which Keras' positional loader needs:
     /// root attributes `layer_names`, `backend`, `keras_version`; one group per layer with its
     /// `weight_names` (empty for weightless layers); data at `/<layer>/<layer>/<var>:0`.
     ///
@@ -93,7 +101,7 @@ public enum KerasWeights {
     public static func save(_ model: Model, to path: String,
                             including layers: (any Layer) -> Bool = { _ in true }) throws(ModelFileError) {
         let file = try HDF5File.create(path)
-        let written = model.layers.filter(layers)
+        let written = model.kerasOrderedLayers.filter(layers)
         try file.writeStringsAttribute("/", "layer_names", written.map(\.name))
         try file.writeStringAttribute("/", "backend", "tensorflow")
         try file.writeStringAttribute("/", "keras_version", "2.1.5")

@@ -50,6 +50,21 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(maxAbsDifference(fast, reference) <= 1e-5)
     }
 
+    /// The fast gradients against the plain ones (dX, dKernel, dBias), on the same odd shapes.
+    @Test(arguments: cases)
+    func fastGradientsMatchReference(_ c: Case) {
+        let x = randomTensor([c.n, c.h, c.w, c.cin], seed: 11)
+        let kernel = randomTensor([c.k, c.k, c.cin, c.cout], seed: 12)
+        let dZ = randomTensor([c.n, c.h, c.w, c.cout], seed: 13)
+        let g = ConvGeometry(kernelHeight: c.k, kernelWidth: c.k, inputChannels: c.cin, outputChannels: c.cout, dilation: c.dilation)
+        let fast = ConvBackwardSIMD.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: true)
+        let reference = ConvReference.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: true)
+        #expect(maxAbsDifference(fast.dX, reference.dX) <= 1e-4)
+        #expect(maxAbsDifference(fast.dKernel, reference.dKernel) <= 1e-4)
+        #expect(maxAbsDifference(fast.dBias, reference.dBias) <= 1e-4)
+        #expect(fast.dKernel.scalars.contains { $0 != 0 })
+    }
+
     /// The reference itself, on a case small enough to work out by hand: a 3×3 box filter
     /// over a 3×3 ramp with zero padding.
     @Test func referenceByHand() {

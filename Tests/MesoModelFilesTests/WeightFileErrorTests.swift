@@ -94,4 +94,25 @@ import Testing
         #expect(copy.layers.map(\.weights) == original.layers.map(\.weights))
         #expect(copy.parameterCount == original.parameterCount)
     }
+
+    /// Keras' legacy loader matches weighted layers by position, so a saved file must list them
+    /// as Keras does. Layer numbers follow creation order in both files, so each weighted layer
+    /// is named by its family and its rank within the family: the sequences must be equal.
+    @Test(arguments: ["Meso4_DF", "MesoInception_DF"])
+    func savedLayerOrderIsKeras(stem: String) throws {
+        func weightedRanks(_ names: [String]) -> [String] {
+            let weighted = names.filter { ["conv2d", "batch_normalization", "dense"].contains($0.split(separator: "_").dropLast().joined(separator: "_")) }
+            return weighted.map { name in
+                let kind = name.split(separator: "_").dropLast().joined(separator: "_")
+                let numbers = weighted.filter { $0.split(separator: "_").dropLast().joined(separator: "_") == kind }
+                    .map { Int($0.split(separator: "_").last!)! }.sorted()
+                return "\(kind)#\(numbers.firstIndex(of: Int(name.split(separator: "_").last!)!)!)"
+            }
+        }
+        let path = try SharedData.scratchDirectory().appendingPathComponent("\(stem).h5").path
+        try KerasWeights.save(try loadedModel(stem), to: path)
+        let authors = weightedRanks(try KerasWeights.layerNames(in: Golden.weightsPath(stem)))
+        #expect(authors.count == (stem.hasPrefix("Meso4") ? 10 : 22))
+        #expect(weightedRanks(try KerasWeights.layerNames(in: path)) == authors)
+    }
 }

@@ -69,17 +69,16 @@ public final class BatchNormalization: Layer {
             return Elementwise.channelAffine(x, scale: scale, shift: shift)
         }
         let count = x.count / c
-        var mean = [Double](repeating: 0, count: c)
-        for p in 0..<count { for ch in 0..<c { mean[ch] += Double(x.scalars[p * c + ch]) } }
-        let meanF = mean.map { Float($0 / Double(count)) }
-        var variance = [Double](repeating: 0, count: c)
-        for p in 0..<count {
-            for ch in 0..<c {
-                let d = Double(x.scalars[p * c + ch] - meanF[ch])
-                variance[ch] += d * d
-            }
+        let (meanF, varianceF) = x.scalars.withUnsafeBufferPointer { xb -> ([Float], [Float]) in
+            let xp = xb.baseAddress!
+            let mean = Elementwise.channelSums(pixels: count, channels: c) { p, ch in Double(xp[p * c + ch]) }
+                .map { Float($0 / Double(count)) }
+            let variance = Elementwise.channelSums(pixels: count, channels: c) { p, ch in
+                let d = Double(xp[p * c + ch] - mean[ch])
+                return d * d
+            }.map { Float($0 / Double(count)) }
+            return (mean, variance)
         }
-        let varianceF = variance.map { Float($0 / Double(count)) }
         batchMean = meanF
         batchInverseStd = varianceF.map { 1 / ($0 + epsilon).squareRoot() }
         var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
@@ -95,28 +94,30 @@ public final class BatchNormalization: Layer {
     /// Training mode, with x̂ = (x − mean_B) · istd and M = N·H·W:
     /// dbeta = Σ dy, dgamma = Σ dy · x̂, dx = gamma · istd / M · (M · dy − dbeta − x̂ · dgamma).
     /// Inference mode (frozen): dx = dy · gamma / √(moving_var + ε).
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         let x = inputs[0], dy = outputGradient.scalars
         let c = gamma.count, count = x.count / c
         guard trainable, batchMean.count == c else {
             let scale = inferenceAffine.scale
             return [Tensor(shape: x.shape, scalars: dy.indices.map { dy[$0] * scale[$0 % c] })]
         }
-        var dBeta = [Double](repeating: 0, count: c), dGamma = [Double](repeating: 0, count: c)
-        for p in 0..<count {
-            for ch in 0..<c {
-                let g = Double(dy[p * c + ch])
-                dBeta[ch] += g
-                dGamma[ch] += g * Double((x.scalars[p * c + ch] - batchMean[ch]) * batchInverseStd[ch])
-            }
-        }
-        var dx = [Float](repeating: 0, count: x.count)
+        let mean = batchMean, inverseStd = batchInverseStd, gammaValues = gamma.scalars
         let m = Float(count)
-        for p in 0..<count {
-            for ch in 0..<c {
-                let xhat = (x.scalars[p * c + ch] - batchMean[ch]) * batchInverseStd[ch]
-                dx[p * c + ch] = gamma.scalars[ch] * batchInverseStd[ch] / m
-                    * (m * dy[p * c + ch] - Float(dBeta[ch]) - xhat * Float(dGamma[ch]))
+        var dBeta: [Double] = [], dGamma: [Double] = []
+        var dx: [Float] = []
+        x.scalars.withUnsafeBufferPointer { xb in
+            dy.withUnsafeBufferPointer { gb in
+                let xp = xb.baseAddress!, gp = gb.baseAddress!
+                dBeta = Elementwise.channelSums(pixels: count, channels: c) { p, ch in Double(gp[p * c + ch]) }
+                dGamma = Elementwise.channelSums(pixels: count, channels: c) { p, ch in
+                    Double(gp[p * c + ch]) * Double((xp[p * c + ch] - mean[ch]) * inverseStd[ch])
+                }
+                let sumDy = dBeta.map(Float.init), sumDyXhat = dGamma.map(Float.init)
+                dx = Elementwise.map(count: count * c) { i in
+                    let ch = i % c
+                    let xhat = (xp[i] - mean[ch]) * inverseStd[ch]
+                    return gammaValues[ch] * inverseStd[ch] / m * (m * gp[i] - sumDy[ch] - xhat * sumDyXhat[ch])
+                }
             }
         }
         gradients[0].add(Tensor(shape: [c], scalars: dGamma.map { Float($0) }))

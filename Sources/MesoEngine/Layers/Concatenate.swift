@@ -36,7 +36,7 @@ public final class Concatenate: Layer {
     }
 
     /// Splits the gradient back along channels, in input order.
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         let total = output.shape[output.rank - 1]
         let pixels = output.count / total
         var offset = 0

@@ -45,11 +45,11 @@ public final class Conv2D: Layer {
 
     public func zeroGradients() { gradients = [Tensor(zeros: kernel.shape), Tensor(zeros: bias.shape)] }
 
-    /// dZ = dY ⊙ act'(Y); dBias = Σ dZ; dKernel and dX by `ConvReference.backward`.
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    /// dZ = dY ⊙ act'(Y); dBias = Σ dZ; dKernel and dX by `ConvBackwardSIMD` (its oracle: `ConvReference.backward`).
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         let dZ = activation.backward(outputGradient, output: output)
-        let (dX, dKernel, dBias) = ConvReference.backward(dZ, input: inputs[0], kernel: kernel, geometry: geometry,
-                                                          weightGradients: trainable)
+        let (dX, dKernel, dBias) = ConvBackwardSIMD.backward(dZ, input: inputs[0], kernel: kernel, geometry: geometry,
+                                                          weightGradients: trainable, inputGradient: needsInputGradients)
         if trainable {
             gradients[0].add(dKernel)
             gradients[1].add(dBias)

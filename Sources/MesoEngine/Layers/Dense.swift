@@ -52,7 +52,7 @@ public final class Dense: Layer {
         return Tensor(shape: [n, units], scalars: out.map(activation.apply))
     }
 
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         backward(preActivationGradient: activation.backward(outputGradient, output: output), input: inputs[0])
     }
 

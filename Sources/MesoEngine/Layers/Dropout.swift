@@ -31,7 +31,7 @@ public final class Dropout: Layer {
         return Tensor(shape: inputs[0].shape, scalars: zip(inputs[0].scalars, mask).map(*))
     }
 
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         guard let mask else { return [outputGradient] }
         return [Tensor(shape: outputGradient.shape, scalars: zip(outputGradient.scalars, mask).map(*))]
     }

@@ -16,7 +16,7 @@ public final class Flatten: Layer {
         inputs[0].reshaped(outputShape(for: [inputs[0].shape]))
     }
 
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         [outputGradient.reshaped(inputs[0].shape)]
     }
 }

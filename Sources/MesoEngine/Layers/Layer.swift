@@ -25,7 +25,9 @@ public protocol Layer: AnyObject {
     func forward(_ inputs: [Tensor], training: Bool) -> Tensor
     /// Given dL/d(output) and the inputs and output of the latest forward, returns dL/d(input)
     /// for every input, and adds dL/d(weight) into `gradients` when the layer is trainable.
-    func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor]
+    /// When `needsInputGradients` is false (the layer reads the model input) a layer may skip
+    /// computing dL/d(input) and return anything.
+    func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor]
     /// dL/d(weight) for the trainable weights, which lead `weights` (kernel, bias; gamma, beta).
     var gradients: [Tensor] { get }
     /// Clears `gradients` before a new batch.
@@ -41,6 +43,11 @@ extension Layer {
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
     public var gradients: [Tensor] { [] }
     public func zeroGradients() {}
+
+    /// `backward` with every input gradient computed.
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+        backward(outputGradient, inputs: inputs, output: output, needsInputGradients: true)
+    }
 }
 
 /// The activation a Conv2D or Dense layer applies to its output, as Keras' `activation=` argument.
@@ -53,10 +60,15 @@ public enum Activation: String, Sendable {
         switch self {
         case .linear:
             return outputGradient
-        case .relu:
-            return Tensor(shape: output.shape, scalars: zip(outputGradient.scalars, output.scalars).map { $1 > 0 ? $0 : 0 })
-        case .sigmoid:
-            return Tensor(shape: output.shape, scalars: zip(outputGradient.scalars, output.scalars).map { $0 * ($1 * (1 - $1)) })
+        case .relu, .sigmoid:
+            let relu = self == .relu
+            let scalars = outputGradient.scalars.withUnsafeBufferPointer { gb in
+                output.scalars.withUnsafeBufferPointer { yb in
+                    let g = gb.baseAddress!, y = yb.baseAddress!
+                    return Elementwise.map(count: output.count) { i in relu ? (y[i] > 0 ? g[i] : 0) : g[i] * (y[i] * (1 - y[i])) }
+                }
+            }
+            return Tensor(shape: output.shape, scalars: scalars)
         }
     }
 

@@ -18,7 +18,7 @@ public final class LeakyReLU: Layer {
     }
 
     /// dx = dy where x > 0, else α · dy.
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         let alpha = alpha
         return [Tensor(shape: inputs[0].shape,
                        scalars: zip(outputGradient.scalars, inputs[0].scalars).map { $1 > 0 ? $0 : alpha * $0 })]

@@ -66,24 +66,36 @@ public final class MaxPooling2D: Layer {
 
     /// Each output's gradient goes to the first input of its window (row-major) that equals
     /// the window's maximum, as TensorFlow's MaxPoolGrad routes it.
-    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor) -> [Tensor] {
+    public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
         let x = inputs[0]
         let (n, h, w, c) = x.nhwc
         let (oh, ow) = (output.shape[1], output.shape[2])
+        precondition(stride >= poolSize, "overlapping pooling windows are not supported in backward")
         var dx = [Float](repeating: 0, count: x.count)
-        for b in 0..<n {
-            for oy in 0..<oh {
-                let y0 = windowStart(oy, input: h, output: oh)
-                for ox in 0..<ow {
-                    let x0 = windowStart(ox, input: w, output: ow)
-                    let o = ((b * oh + oy) * ow + ox) * c
-                    for ch in 0..<c {
-                        search: for y in max(y0, 0)..<min(y0 + poolSize, h) {
-                            for xx in max(x0, 0)..<min(x0 + poolSize, w) {
-                                let i = ((b * h + y) * w + xx) * c + ch
-                                if x.scalars[i] == output.scalars[o + ch] {
-                                    dx[i] += outputGradient.scalars[o + ch]
-                                    break search
+        x.scalars.withUnsafeBufferPointer { xb in
+            output.scalars.withUnsafeBufferPointer { yb in
+                outputGradient.scalars.withUnsafeBufferPointer { gb in
+                    dx.withUnsafeMutableBufferPointer { db in
+                        let xp = xb.baseAddress!, yp = yb.baseAddress!, gp = gb.baseAddress!, dp = db.baseAddress!
+                        // Windows do not overlap, so output rows write disjoint input rows.
+                        Parallelism.forEachChunk(n * oh, minimumPerThread: 8) { rows in
+                            for row in rows {
+                                let (b, oy) = row.quotientAndRemainder(dividingBy: oh)
+                                let y0 = windowStart(oy, input: h, output: oh)
+                                for ox in 0..<ow {
+                                    let x0 = windowStart(ox, input: w, output: ow)
+                                    let o = (row * ow + ox) * c
+                                    for ch in 0..<c {
+                                        search: for y in max(y0, 0)..<min(y0 + poolSize, h) {
+                                            for xx in max(x0, 0)..<min(x0 + poolSize, w) {
+                                                let i = ((b * h + y) * w + xx) * c + ch
+                                                if xp[i] == yp[o + ch] {
+                                                    dp[i] += gp[o + ch]
+                                                    break search
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
