@@ -97,6 +97,12 @@ import Testing
                 #expect(model.trainableParameters.count == roles.count)
             }
             optimizer.step(model)
+            if step == 3 {
+                // The trained weights, for scripts/keras-compat (Keras 3 must load them and agree).
+                let folder = SharedData.repositoryRoot.appendingPathComponent("out/keras-compat")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try KerasWeights.save(model, to: folder.appendingPathComponent("Meso4_\(c.folder)_after3.h5").path)
+            }
             if step == 1 || step == 3 {
                 for role in allRoles {
                     let (layer, index) = Self.variable(role, in: model)

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Checks that Keras 3 reads weight files written by Mesoscope and predicts what Mesoscope predicts.
+
+Usage: keras_compat.py WEIGHTS.h5 MESOSCOPE_PREDICT.jsonl
+Builds Meso-4 exactly as the authors' classifiers.py, loads WEIGHTS.h5 with model.load_weights
+(Keras' legacy positional HDF5 loader), predicts the four reference inputs
+(../shared/reference/inputs/*_u8.npy times float32(1/255)) and compares each P(real) with the
+p_real of `mesoscope predict --json` on the same images. Exit 1 when any differs by more than 1e-5.
+Runs in the bench venv (tensorflow-cpu), see scripts/keras-compat.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+
+def meso4():
+    x = keras.Input(shape=(256, 256, 3))
+    y = x
+    for filters, kernel, pool in [(8, 3, 2), (8, 5, 2), (16, 5, 2), (16, 5, 4)]:
+        y = layers.Conv2D(filters, (kernel, kernel), padding="same", activation="relu")(y)
+        y = layers.BatchNormalization()(y)
+        y = layers.MaxPooling2D(pool_size=(pool, pool), padding="same")(y)
+    y = layers.Flatten()(y)
+    y = layers.Dropout(0.5)(y)
+    y = layers.Dense(16)(y)
+    y = layers.LeakyReLU(negative_slope=0.1)(y)
+    y = layers.Dropout(0.5)(y)
+    y = layers.Dense(1, activation="sigmoid")(y)
+    return keras.Model(inputs=x, outputs=y)
+
+
+def main():
+    weights, predictions = sys.argv[1], sys.argv[2]
+    shared = os.environ.get("MESOSCOPE_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+    model = meso4()
+    model.load_weights(weights)
+    ours = {}
+    with open(predictions) as f:
+        for line in f:
+            row = json.loads(line)
+            ours[os.path.splitext(os.path.basename(row["path"]))[0]] = row["p_real"]
+    worst = 0.0
+    for stem in sorted(ours):
+        u8 = np.load(os.path.join(shared, "reference", "inputs", f"{stem}_u8.npy"))
+        x = u8.astype(np.float32) * np.float32(1 / 255)
+        keras_p = float(model.predict(x[None], verbose=0)[0, 0])
+        worst = max(worst, abs(keras_p - ours[stem]))
+        print(f"{stem}: Keras {keras_p:.8f}  Mesoscope {ours[stem]:.8f}  |diff| {abs(keras_p - ours[stem]):.2e}")
+    print(f"keras {keras.__version__}: loaded {weights}; largest |diff| {worst:.2e}")
+    sys.exit(0 if worst <= 1e-5 else 1)
+
+
+if __name__ == "__main__":
+    main()
