@@ -120,9 +120,43 @@ def bench_onnxruntime(info):
     return results
 
 
-# name in the JSON -> function(info) returning {model: {"bN": img/s}}
+def bench_keras_train(info):
+    """Keras/TF training step of Meso-4 at batch 32 (MSE + Adam, train_on_batch): all layers
+    trainable, and the convolutions frozen (only the dense head trains), as `mesoscope bench`."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    import keras
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from keras_compat import meso4
+
+    info["versions"]["keras"] = keras.__version__
+    rng = np.random.default_rng(0)
+    x = rng.random((32, 256, 256, 3), dtype=np.float32)
+    y = (np.arange(32) % 2).astype(np.float32).reshape(32, 1)
+    results = {}
+    for key, dense_only in (("all_ms", False), ("dense_only_ms", True)):
+        model = meso4()
+        if dense_only:
+            # Everything before the head (Dense(16), LeakyReLU, Dropout, Dense(1)) is frozen.
+            for layer in model.layers[:-4]:
+                layer.trainable = False
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mean_squared_error")
+        for _ in range(2):
+            model.train_on_batch(x, y)
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            model.train_on_batch(x, y)
+            best = min(best, time.perf_counter() - start)
+        results[key] = round(best * 1000, 1)
+        log(f"keras train step b32 {'dense only' if dense_only else 'all layers'}: {best * 1000:.1f} ms")
+    return {"train": results}
+
+
+# name in the JSON -> function(info) returning its figures
 PEERS = {
     "onnxruntime": bench_onnxruntime,
+    "keras": bench_keras_train,
 }
 
 
@@ -242,6 +276,15 @@ def report(mesoscope_path, peer_path, json_out=None):
     if other is not None and other > 5:
         lines.append(f"WARNING: other processes kept {other:.0f}% of the CPUs busy during the peer run: "
                      "its numbers are skewed.")
+    keras_train = peer.get("keras", {}).get("train", {})
+    ours_train = mesoscope.get("train", {})
+    lines.append("")
+    lines.append("Meso-4 training step, batch 32, MSE + Adam (ms; speed-up = Keras ms / Mesoscope ms):")
+    for key, label in (("all_ms", "all layers trainable"), ("dense_only_ms", "convolutions frozen")):
+        ours, theirs = number(ours_train.get(key)), number(keras_train.get(key))
+        speedup = theirs / ours if ours and theirs else None
+        merged.setdefault("train", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
+        lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
     print("\n".join(lines))
 
     if json_out:
