@@ -56,7 +56,9 @@ enum ConvReference {
                     dPadded.withUnsafeMutableBufferPointer { db in
                         perImageKernel.withUnsafeMutableBufferPointer { gb in
                             let xp = xb.baseAddress!, zp = zb.baseAddress!, kp = kb.baseAddress!
-                            let dp = db.baseAddress!, gp = gb.baseAddress
+                            let dp = db.baseAddress!
+                            // An empty buffer may still have a base address (the shared empty array): never write there.
+                            let gp = weightGradients ? gb.baseAddress : nil
                             Parallelism.forEachChunk(n) { images in
                                 for b in images {
                                     let gk = gp.map { $0 + b * taps * cin * cout }
