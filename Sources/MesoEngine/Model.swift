@@ -76,17 +76,46 @@ public final class Model {
     public func forward(_ x: Tensor, training: Bool = false) -> Tensor {
         precondition(Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects input [N] + \(inputShape), got \(x.shape)")
+        return forwardByImage(x, through: nodes.count, training: training)
+    }
+
+    /// The output of node `end − 1`, one image at a time across the threads (see `forward`).
+    private func forwardByImage(_ x: Tensor, through end: Int, training: Bool) -> Tensor {
         _ = AllocatorTuning.applied
         let n = x.shape[0]
-        if n <= 1 { return forwardReleasing(x, training: training) }
+        if n <= 1 { return forwardReleasing(x, through: end, training: training) }
         var parts = [Tensor?](repeating: nil, count: n)
         parts.withUnsafeMutableBufferPointer { slots in
             let slots = slots
             Parallelism.forEachChunk(n) { images in
-                for i in images { slots[i] = forwardReleasing(x.batchSlice(i..<(i + 1)), training: training) }
+                for i in images { slots[i] = forwardReleasing(x.batchSlice(i..<(i + 1)), through: end, training: training) }
             }
         }
         return Tensor.concatenatingBatches(parts.map { $0! })
+    }
+
+    /// Every node's output for a training step, as `forwardAll(x, training: true)` gives, except
+    /// for the frozen stem: the leading chain of nodes that no trainable layer precedes and that
+    /// act the same in training and inference (no Dropout; BatchNormalization frozen). It runs
+    /// through the fused, image-parallel inference path. Backward never reads the stem's
+    /// outputs, so only its last one is kept; the others are empty tensors.
+    public func forwardForTraining(_ x: Tensor) -> [Tensor] {
+        var readers = [[Int]](repeating: [], count: nodes.count)
+        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
+        var stem = 0
+        for (i, node) in nodes.enumerated() {
+            let frozen = !(node.layer.trainable && !node.layer.gradients.isEmpty)
+            guard frozen, !(node.layer is Dropout), node.inputs == [i - 1], readers[i] == [i + 1] else { break }
+            stem = i + 1
+        }
+        guard stem > 0 else { return forwardAll(x, training: true) }
+        var outputs = [Tensor](repeating: Tensor(zeros: [0]), count: stem - 1)
+        outputs.append(forwardByImage(x, through: stem, training: false))
+        for node in nodes[stem...] {
+            let inputs = node.inputs.map { $0 < 0 ? x : outputs[$0] }
+            outputs.append(node.layer.forward(inputs, training: true))
+        }
+        return outputs
     }
 
     /// Runs the graph, releasing each intermediate as soon as nothing later reads it.
@@ -94,7 +123,7 @@ public final class Model {
     /// At inference a Conv2D read only by a BatchNormalization, read only by a MaxPooling2D,
     /// runs as one fused kernel (either follower may be absent): the same arithmetic without
     /// writing and re-reading the two largest tensors. `forwardAll` keeps every layer separate.
-    private func forwardReleasing(_ x: Tensor, training: Bool) -> Tensor {
+    private func forwardReleasing(_ x: Tensor, through end: Int, training: Bool) -> Tensor {
         var readers = [[Int]](repeating: [], count: nodes.count)
         for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
         func soleNextReader(_ j: Int) -> (any Layer)? {
@@ -102,14 +131,14 @@ public final class Model {
         }
         var outputs = [Tensor?](repeating: nil, count: nodes.count)
         var i = 0
-        while i < nodes.count {
+        while i < end {
             let node = nodes[i]
             let inputs = node.inputs.map { $0 < 0 ? x : outputs[$0]! }
             var last = i
             if !training, let conv = node.layer as? Conv2D {
-                let batchNorm = soleNextReader(last) as? BatchNormalization
+                let batchNorm = last + 1 < end ? soleNextReader(last) as? BatchNormalization : nil
                 if batchNorm != nil { last += 1 }
-                var pool = soleNextReader(last) as? MaxPooling2D
+                var pool = last + 1 < end ? soleNextReader(last) as? MaxPooling2D : nil
                 if let p = pool, p.tilesExactly(conv.outputShape(for: [inputs[0].shape])) { last += 1 } else { pool = nil }
                 outputs[last] = conv.forward(inputs[0], then: batchNorm, pool)
             } else {
@@ -118,7 +147,7 @@ public final class Model {
             for j in node.inputs where j >= 0 && readers[j].last! <= last { outputs[j] = nil }
             i = last + 1
         }
-        return outputs[nodes.count - 1]!
+        return outputs[end - 1]!
     }
 
     // MARK: Training

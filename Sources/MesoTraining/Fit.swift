@@ -58,7 +58,7 @@ public func fit(
         let batches = data.batches(epoch: state.epoch, generator: &generator)
         for (index, (x, y)) in batches.enumerated() where index >= state.batch {
             model.zeroGradients()
-            let outputs = model.forwardAll(x, training: true)
+            let outputs = model.forwardForTraining(x)
             let predictions = outputs[outputs.count - 1]
             let (batchLoss, seed) = loss.evaluate(model: model, predictions: predictions, targets: y)
             model.backward(outputs, input: x, seed: seed)

@@ -47,7 +47,7 @@ extension Benchmark {
         for round in 0...rounds {
             let start = DispatchTime.now().uptimeNanoseconds
             model.zeroGradients()
-            let outputs = model.forwardAll(x, training: true)
+            let outputs = model.forwardForTraining(x)
             let (_, seed) = Loss.meanSquaredError.evaluate(model: model, predictions: outputs.last!, targets: y)
             model.backward(outputs, input: x, seed: seed)
             optimizer.step(model)

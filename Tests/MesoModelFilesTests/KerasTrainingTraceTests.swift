@@ -85,6 +85,11 @@ import Testing
         for step in 1...3 {
             model.zeroGradients()
             let outputs = model.forwardAll(x, training: true)
+            if c.denseOnly {
+                // The frozen stem's fused inference path computes exactly what the layers do.
+                let fast = model.forwardForTraining(x)
+                #expect(fast.count == outputs.count && fast.last == outputs.last)
+            }
             let (loss, seed) = c.loss.evaluate(model: model, predictions: outputs.last!, targets: y)
             model.backward(outputs, input: x, seed: seed)
             if step == 1 {
