@@ -25,27 +25,41 @@ enum Elementwise {
         return Tensor(shape: x.shape, scalars: out)
     }
 
-    /// Per-channel sums of `term(pixel, channel)` over `pixels` pixels, accumulated in Double.
-    /// Fixed blocks of 4096 pixels are summed on the threads and then added in block order, so
-    /// the result does not depend on the thread count.
-    @inline(__always)
-    static func channelSums(pixels: Int, channels: Int, _ term: (Int, Int) -> Double) -> [Double] {
+    /// Per-channel Σ (a − aShift[c]) · (b − bShift[c]) over the pixels of two `[pixels, C]`
+    /// buffers (b = 1 when nil, shifts 0 when nil). Fixed blocks of 4096 pixels are summed in
+    /// Float on the threads, then added in Double in block order: accurate, and independent of
+    /// the thread count.
+    static func centeredProductSums(_ a: UnsafePointer<Float>, shift aShift: [Float]?,
+                                    _ b: UnsafePointer<Float>?, shift bShift: [Float]?,
+                                    pixels: Int, channels c: Int) -> [Double] {
         let blockSize = 4096
         let blocks = (pixels + blockSize - 1) / blockSize
-        var partial = [Double](repeating: 0, count: blocks * channels)
+        var partial = [Float](repeating: 0, count: blocks * c)
+        let zeros = [Float](repeating: 0, count: c)
+        let sa = aShift ?? zeros, sb = bShift ?? zeros
         partial.withUnsafeMutableBufferPointer { buffer in
-            let sums = buffer.baseAddress!
-            Parallelism.forEachChunk(blocks) { range in
-                for block in range {
-                    let row = sums + block * channels
-                    for p in (block * blockSize)..<min(pixels, (block + 1) * blockSize) {
-                        for ch in 0..<channels { row[ch] += term(p, ch) }
+            sa.withUnsafeBufferPointer { saBuffer in
+                sb.withUnsafeBufferPointer { sbBuffer in
+                    let sums = buffer.baseAddress!, saP = saBuffer.baseAddress!, sbP = sbBuffer.baseAddress!
+                    Parallelism.forEachChunk(blocks) { range in
+                        for block in range {
+                            let row = sums + block * c
+                            for p in (block * blockSize)..<min(pixels, (block + 1) * blockSize) {
+                                let ap = a + p &* c
+                                if let b {
+                                    let bp = b + p &* c
+                                    for ch in 0..<c { row[ch] += (ap[ch] - saP[ch]) * (bp[ch] - sbP[ch]) }
+                                } else {
+                                    for ch in 0..<c { row[ch] += ap[ch] - saP[ch] }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        var total = [Double](repeating: 0, count: channels)
-        for block in 0..<blocks { for ch in 0..<channels { total[ch] += partial[block * channels + ch] } }
+        var total = [Double](repeating: 0, count: c)
+        for block in 0..<blocks { for ch in 0..<c { total[ch] += Double(partial[block * c + ch]) } }
         return total
     }
 

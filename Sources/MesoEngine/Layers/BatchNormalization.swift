@@ -71,12 +71,10 @@ public final class BatchNormalization: Layer {
         let count = x.count / c
         let (meanF, varianceF) = x.scalars.withUnsafeBufferPointer { xb -> ([Float], [Float]) in
             let xp = xb.baseAddress!
-            let mean = Elementwise.channelSums(pixels: count, channels: c) { p, ch in Double(xp[p * c + ch]) }
+            let mean = Elementwise.centeredProductSums(xp, shift: nil, nil, shift: nil, pixels: count, channels: c)
                 .map { Float($0 / Double(count)) }
-            let variance = Elementwise.channelSums(pixels: count, channels: c) { p, ch in
-                let d = Double(xp[p * c + ch] - mean[ch])
-                return d * d
-            }.map { Float($0 / Double(count)) }
+            let variance = Elementwise.centeredProductSums(xp, shift: mean, xp, shift: mean, pixels: count, channels: c)
+                .map { Float($0 / Double(count)) }
             return (mean, variance)
         }
         batchMean = meanF
@@ -91,7 +89,7 @@ public final class BatchNormalization: Layer {
         return Elementwise.channelAffine(x, scale: scale, shift: shift)
     }
 
-    /// Training mode, with x̂ = (x − mean_B) · istd and M = N·H·W:
+    /// Training mode, with x̂ = (x − mean_B) · istd and M = N·H·W (sums in Double):
     /// dbeta = Σ dy, dgamma = Σ dy · x̂, dx = gamma · istd / M · (M · dy − dbeta − x̂ · dgamma).
     /// Inference mode (frozen): dx = dy · gamma / √(moving_var + ε).
     public func backward(_ outputGradient: Tensor, inputs: [Tensor], output: Tensor, needsInputGradients: Bool) -> [Tensor] {
@@ -101,22 +99,31 @@ public final class BatchNormalization: Layer {
             let scale = inferenceAffine.scale
             return [Tensor(shape: x.shape, scalars: dy.indices.map { dy[$0] * scale[$0 % c] })]
         }
-        let mean = batchMean, inverseStd = batchInverseStd, gammaValues = gamma.scalars
-        let m = Float(count)
+        // dx = A·dy + B·x + C per channel, the formula above with x̂ expanded.
+        let m = Double(count)
         var dBeta: [Double] = [], dGamma: [Double] = []
-        var dx: [Float] = []
+        var dx = [Float](repeating: 0, count: x.count)
         x.scalars.withUnsafeBufferPointer { xb in
             dy.withUnsafeBufferPointer { gb in
                 let xp = xb.baseAddress!, gp = gb.baseAddress!
-                dBeta = Elementwise.channelSums(pixels: count, channels: c) { p, ch in Double(gp[p * c + ch]) }
-                dGamma = Elementwise.channelSums(pixels: count, channels: c) { p, ch in
-                    Double(gp[p * c + ch]) * Double((xp[p * c + ch] - mean[ch]) * inverseStd[ch])
+                dBeta = Elementwise.centeredProductSums(gp, shift: nil, nil, shift: nil, pixels: count, channels: c)
+                dGamma = Elementwise.centeredProductSums(gp, shift: nil, xp, shift: batchMean, pixels: count, channels: c)
+                    .enumerated().map { $1 * Double(batchInverseStd[$0]) }
+                var a = [Float](repeating: 0, count: c), b = a, k = a
+                for ch in 0..<c {
+                    let gi = Double(gamma.scalars[ch]) * Double(batchInverseStd[ch])
+                    let istd = Double(batchInverseStd[ch])
+                    a[ch] = Float(gi)
+                    b[ch] = Float(-gi * istd * dGamma[ch] / m)
+                    k[ch] = Float(-gi * dBeta[ch] / m + gi * istd * dGamma[ch] * Double(batchMean[ch]) / m)
                 }
-                let sumDy = dBeta.map(Float.init), sumDyXhat = dGamma.map(Float.init)
-                dx = Elementwise.map(count: count * c) { i in
-                    let ch = i % c
-                    let xhat = (xp[i] - mean[ch]) * inverseStd[ch]
-                    return gammaValues[ch] * inverseStd[ch] / m * (m * gp[i] - sumDy[ch] - xhat * sumDyXhat[ch])
+                dx.withUnsafeMutableBufferPointer { db in
+                    let dp = db.baseAddress!
+                    Parallelism.forEachChunk(count, minimumPerThread: 4096) { pixels in
+                        for p in pixels {
+                            for ch in 0..<c { dp[p &* c + ch] = a[ch] * gp[p &* c + ch] + b[ch] * xp[p &* c + ch] + k[ch] }
+                        }
+                    }
                 }
             }
         }

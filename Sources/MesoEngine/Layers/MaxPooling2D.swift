@@ -82,17 +82,19 @@ public final class MaxPooling2D: Layer {
                             for row in rows {
                                 let (b, oy) = row.quotientAndRemainder(dividingBy: oh)
                                 let y0 = windowStart(oy, input: h, output: oh)
+                                var routed = [Bool](repeating: false, count: c)
                                 for ox in 0..<ow {
                                     let x0 = windowStart(ox, input: w, output: ow)
                                     let o = (row * ow + ox) * c
-                                    for ch in 0..<c {
-                                        search: for y in max(y0, 0)..<min(y0 + poolSize, h) {
-                                            for xx in max(x0, 0)..<min(x0 + poolSize, w) {
-                                                let i = ((b * h + y) * w + xx) * c + ch
-                                                if xp[i] == yp[o + ch] {
-                                                    dp[i] += gp[o + ch]
-                                                    break search
-                                                }
+                                    for ch in 0..<c { routed[ch] = false }
+                                    // Window cells in row-major order, channels innermost: the first
+                                    // cell equal to the maximum takes the gradient.
+                                    for y in max(y0, 0)..<min(y0 + poolSize, h) {
+                                        for xx in max(x0, 0)..<min(x0 + poolSize, w) {
+                                            let i = ((b * h + y) * w + xx) * c
+                                            for ch in 0..<c where !routed[ch] && xp[i + ch] == yp[o + ch] {
+                                                dp[i + ch] += gp[o + ch]
+                                                routed[ch] = true
                                             }
                                         }
                                     }
