@@ -18,9 +18,9 @@ enum ConvBackwardSIMD {
         }
         let cout = g.outputChannels
         let dX = inputGradient ? inputGradientConvolution(dZ, kernel: kernel, geometry: g) : Tensor(zeros: x.shape)
-        var dBias = [Float](repeating: 0, count: cout)
-        for p in 0..<(dZ.count / cout) {
-            for co in 0..<cout { dBias[co] += dZ.scalars[p * cout + co] }
+        let dBias = dZ.scalars.withUnsafeBufferPointer {
+            Elementwise.centeredProductSums($0.baseAddress!, shift: nil, nil, shift: nil, pixels: dZ.count / cout, channels: cout)
+                .map { Float($0) }
         }
         let dKernel = weightGradients
             ? (cout <= 4 ? kernelGradient(dZ, input: x, geometry: g, lanes: SIMD4<Float>.self)

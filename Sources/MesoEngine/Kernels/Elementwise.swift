@@ -62,17 +62,4 @@ enum Elementwise {
         for block in 0..<blocks { for ch in 0..<c { total[ch] += Double(partial[block * c + ch]) } }
         return total
     }
-
-    /// out[i] = f(i) for every element, split across threads.
-    @inline(__always)
-    static func map(count: Int, _ f: (Int) -> Float) -> [Float] {
-        var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let o = buffer.baseAddress!
-            Parallelism.forEachChunk(count, minimumPerThread: 1 << 16) { range in
-                for i in range { o[i] = f(i) }
-            }
-        }
-        return out
-    }
 }

@@ -61,11 +61,19 @@ public enum Activation: String, Sendable {
         case .linear:
             return outputGradient
         case .relu, .sigmoid:
-            let relu = self == .relu
-            let scalars = outputGradient.scalars.withUnsafeBufferPointer { gb in
+            var scalars = [Float](repeating: 0, count: output.count)
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
                 output.scalars.withUnsafeBufferPointer { yb in
-                    let g = gb.baseAddress!, y = yb.baseAddress!
-                    return Elementwise.map(count: output.count) { i in relu ? (y[i] > 0 ? g[i] : 0) : g[i] * (y[i] * (1 - y[i])) }
+                    scalars.withUnsafeMutableBufferPointer { db in
+                        let g = gb.baseAddress!, y = yb.baseAddress!, d = db.baseAddress!
+                        Parallelism.forEachChunk(output.count, minimumPerThread: 1 << 16) { range in
+                            if self == .relu {
+                                for i in range { d[i] = y[i] > 0 ? g[i] : 0 }
+                            } else {
+                                for i in range { d[i] = g[i] * (y[i] * (1 - y[i])) }
+                            }
+                        }
+                    }
                 }
             }
             return Tensor(shape: output.shape, scalars: scalars)

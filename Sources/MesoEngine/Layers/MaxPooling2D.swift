@@ -82,7 +82,7 @@ public final class MaxPooling2D: Layer {
                             for row in rows {
                                 let (b, oy) = row.quotientAndRemainder(dividingBy: oh)
                                 let y0 = windowStart(oy, input: h, output: oh)
-                                var routed = [Bool](repeating: false, count: c)
+                              withUnsafeTemporaryAllocation(of: Bool.self, capacity: c) { routed in
                                 for ox in 0..<ow {
                                     let x0 = windowStart(ox, input: w, output: ow)
                                     let o = (row * ow + ox) * c
@@ -99,6 +99,7 @@ public final class MaxPooling2D: Layer {
                                         }
                                     }
                                 }
+                              }
                             }
                         }
                     }
