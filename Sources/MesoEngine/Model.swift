@@ -59,6 +59,7 @@ public final class Model {
     public func forwardAll(_ x: Tensor, training: Bool = false) -> [Tensor] {
         precondition(Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects input [N] + \(inputShape), got \(x.shape)")
+        _ = AllocatorTuning.applied
         var outputs: [Tensor] = []
         outputs.reserveCapacity(nodes.count)
         for node in nodes {
