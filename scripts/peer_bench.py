@@ -292,13 +292,31 @@ def report(mesoscope_path, peer_path, json_out=None):
         Path(json_out).write_text(json.dumps(summary, indent=2) + "\n")
 
 
+def best(out_path, paths):
+    """Merges the result files of repeated passes: the best figure of each (the highest img/s,
+    the lowest *_ms); strings and other values come from the first file."""
+    def merge(key, values):
+        first = values[0]
+        if isinstance(first, dict):
+            return {k: merge(k, [v[k] for v in values if isinstance(v, dict) and k in v]) for k in first}
+        if number(first) is None or any(number(v) is None for v in values):
+            return first
+        return min(values) if key.endswith("_ms") else max(values)
+
+    runs = [json.loads(Path(p).read_text()) for p in paths]
+    Path(out_path).write_text(json.dumps(merge("", runs), indent=2) + "\n")
+
+
 def main(argv):
     if not argv:
         run_peers()
+    elif argv[0] == "best" and len(argv) >= 3:
+        best(argv[1], argv[2:])
     elif argv[0] == "report" and len(argv) in (3, 5) and (len(argv) == 3 or argv[3] == "--json"):
         report(argv[1], argv[2], argv[4] if len(argv) == 5 else None)
     else:
-        sys.exit("usage: peer_bench.py | peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]")
+        sys.exit("usage: peer_bench.py | peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]"
+                 " | peer_bench.py best OUT.json IN.json...")
 
 
 if __name__ == "__main__":
