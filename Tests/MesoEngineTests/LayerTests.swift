@@ -11,6 +11,27 @@ import Testing
         #expect(y.scalars == [7, 9, 8, 6])
     }
 
+    /// The vectorized routing (channels a multiple of 8) equals the per-channel one, run one
+    /// channel at a time, including ties, which go to the first cell of the window.
+    @Test(arguments: [2, 4])
+    func maxPoolingBackwardVectorizedEqualsScalar(pool: Int) {
+        let (n, h, w, c) = (2, 8, 12, 16)
+        var x = randomTensor([n, h, w, c], seed: 31)
+        for i in stride(from: 0, to: x.count, by: 7) { x.scalars[i] = 0.5 }   // ties
+        let layer = MaxPooling2D(name: "p", poolSize: pool)
+        let y = layer.forward([x], training: true)
+        let dy = randomTensor(y.shape, seed: 32)
+        let dx = layer.backward(dy, inputs: [x], output: y)[0]
+        func channel(_ t: Tensor, _ ch: Int) -> Tensor {
+            Tensor(shape: Array(t.shape.dropLast()) + [1], scalars: stride(from: ch, to: t.count, by: c).map { t.scalars[$0] })
+        }
+        for ch in 0..<c {
+            let single = layer.backward(channel(dy, ch), inputs: [channel(x, ch)], output: channel(y, ch))[0]
+            #expect(single.scalars == channel(dx, ch).scalars, "channel \(ch)")
+        }
+        #expect(dx.scalars.reduce(0, +) != 0)
+    }
+
     @Test func batchNormalizationInference() {
         let bn = BatchNormalization(name: "bn", channels: 2)
         bn.setWeights([Tensor(shape: [2], scalars: [2, 1]), Tensor(shape: [2], scalars: [1, 0]),
