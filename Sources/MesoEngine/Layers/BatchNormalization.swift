@@ -117,11 +117,15 @@ public final class BatchNormalization: Layer {
                     b[ch] = Float(-gi * istd * dGamma[ch] / m)
                     k[ch] = Float(-gi * dBeta[ch] / m + gi * istd * dGamma[ch] * Double(batchMean[ch]) / m)
                 }
+                let coefficients = a + b + k
                 dx.withUnsafeMutableBufferPointer { db in
-                    let dp = db.baseAddress!
-                    Parallelism.forEachChunk(count, minimumPerThread: 4096) { pixels in
-                        for p in pixels {
-                            for ch in 0..<c { dp[p &* c + ch] = a[ch] * gp[p &* c + ch] + b[ch] * xp[p &* c + ch] + k[ch] }
+                    coefficients.withUnsafeBufferPointer { cb in
+                        let dp = db.baseAddress!, ap = cb.baseAddress!, bp = ap + c, kp = ap + 2 * c
+                        Parallelism.forEachChunk(count, minimumPerThread: 4096) { pixels in
+                            for p in pixels {
+                                let row = p &* c
+                                for ch in 0..<c { dp[row + ch] = ap[ch] * gp[row + ch] + bp[ch] * xp[row + ch] + kp[ch] }
+                            }
                         }
                     }
                 }
