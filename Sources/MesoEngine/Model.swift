@@ -38,6 +38,13 @@ public final class Model {
 
     public var layers: [any Layer] { nodes.map(\.layer) }
 
+    /// For each node, the nodes that read its output, in node order.
+    private var readers: [[Int]] {
+        var readers = [[Int]](repeating: [], count: nodes.count)
+        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
+        return readers
+    }
+
     /// The layers of one Keras family (`conv2d`, `batch_normalization`, `dense`) in creation order.
     public func layers(ofKind kind: String) -> [any Layer] { layers.filter { $0.kind == kind } }
 
@@ -101,12 +108,10 @@ public final class Model {
     /// through the fused, image-parallel inference path. Backward never reads the stem's
     /// outputs, so only its last one is kept; the others are empty tensors.
     public func forwardForTraining(_ x: Tensor) -> [Tensor] {
-        var readers = [[Int]](repeating: [], count: nodes.count)
-        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
+        let readers = self.readers
         var stem = 0
         for (i, node) in nodes.enumerated() {
-            let frozen = !(node.layer.trainable && !node.layer.gradients.isEmpty)
-            guard frozen, !(node.layer is Dropout), node.inputs == [i - 1], readers[i] == [i + 1] else { break }
+            guard !node.layer.hasTrainableWeights, !(node.layer is Dropout), node.inputs == [i - 1], readers[i] == [i + 1] else { break }
             stem = i + 1
         }
         guard stem > 0 else { return forwardAll(x, training: true) }
@@ -125,8 +130,7 @@ public final class Model {
     /// runs as one fused kernel (either follower may be absent): the same arithmetic without
     /// writing and re-reading the two largest tensors. `forwardAll` keeps every layer separate.
     private func forwardReleasing(_ x: Tensor, through end: Int, training: Bool) -> Tensor {
-        var readers = [[Int]](repeating: [], count: nodes.count)
-        for (i, node) in nodes.enumerated() { for j in node.inputs where j >= 0 { readers[j].append(i) } }
+        let readers = self.readers
         func soleNextReader(_ j: Int) -> (any Layer)? {
             readers[j] == [j + 1] ? nodes[j + 1].layer : nil
         }
@@ -183,7 +187,7 @@ public final class Model {
     public func backward(_ outputs: [Tensor], input x: Tensor, seed: GradientSeed) {
         var reaches = [Bool](repeating: false, count: nodes.count)
         for (i, node) in nodes.enumerated() {
-            reaches[i] = (node.layer.trainable && !node.layer.gradients.isEmpty) || node.inputs.contains { $0 >= 0 && reaches[$0] }
+            reaches[i] = node.layer.hasTrainableWeights || node.inputs.contains { $0 >= 0 && reaches[$0] }
         }
         var gradients = [Tensor?](repeating: nil, count: nodes.count)
         let last = nodes.count - 1

@@ -41,6 +41,8 @@ extension Layer {
         precondition(newWeights.isEmpty, "\(name) has no weights")
     }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+    /// Whether an optimizer changes this layer: it is trainable and has trainable weights.
+    public var hasTrainableWeights: Bool { trainable && !gradients.isEmpty }
     public var gradients: [Tensor] { [] }
     public func zeroGradients() {}
 
