@@ -1,0 +1,2 @@
+#pragma once
+// C interface to dlib's HOG face detector and 68-point shape predictor (placeholder).
