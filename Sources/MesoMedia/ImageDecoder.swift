@@ -27,6 +27,15 @@ public enum ImageDecoder {
         }
     }
 
+    /// Whether the file at `path` starts like a JPEG or PNG, so that a caller holding either a
+    /// photo or a video knows which decoder to use. Unreadable files answer false.
+    public static func recognises(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 8)).map { [UInt8]($0 ?? Data()) } ?? []
+        return start.count == 8 && (try? ImageFormat(sniffing: start, path: path)) != nil
+    }
+
     /// The error for an image whose header claims more than ``maximumPixelCount`` pixels.
     static func tooLarge(width: Int, height: Int, format: String, path: String) -> MediaError {
         let megapixels = (width * height + 500_000) / 1_000_000

@@ -13,9 +13,12 @@ public struct FaceScore: Sendable, Equatable {
     public var pFake: Double { 1 - pReal }
 
     /// "fake" when p_fake exceeds `threshold`, else "real".
-    public func verdict(threshold: Double = 0.5) -> Verdict { pFake > threshold ? .fake : .real }
+    public func verdict(threshold: Double = 0.5) -> Verdict { Verdict(pFake: pFake, threshold: threshold) }
 }
 
 public enum Verdict: String, Sendable, Codable {
     case fake, real
+
+    /// "fake" when `pFake` exceeds `threshold`, else "real".
+    public init(pFake: Double, threshold: Double = 0.5) { self = pFake > threshold ? .fake : .real }
 }

@@ -3,11 +3,21 @@ import Foundation
 /// Expands command-line inputs into files.
 enum InputFiles {
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+    static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg", "mpeg", "wmv", "flv"]
 
-    /// Files named directly are kept whatever their extension (their content decides); folders
+    /// Images in `paths`. Files named directly are kept whatever their extension (their content decides); folders
     /// are walked recursively, in sorted order, for image extensions. A found file's path is the
     /// folder as given joined with its path relative to the folder.
     static func images(in paths: [String]) -> [String] {
+        files(in: paths, extensions: imageExtensions)
+    }
+
+    /// As ``images(in:)``, with videos too.
+    static func media(in paths: [String]) -> [String] {
+        files(in: paths, extensions: imageExtensions.union(videoExtensions))
+    }
+
+    private static func files(in paths: [String], extensions: Set<String>) -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -16,7 +26,7 @@ enum InputFiles {
                 continue
             }
             let relative = (FileManager.default.subpaths(atPath: path) ?? []).filter {
-                imageExtensions.contains(($0 as NSString).pathExtension.lowercased())
+                extensions.contains(($0 as NSString).pathExtension.lowercased())
             }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
             files += relative.sorted().map { "\(base)/\($0)" }

@@ -6,7 +6,14 @@ enum JSONLine {
     enum Value {
         case string(String)
         case number(Double)
+        case int(Int)
+        case bool(Bool)
+        case null
+        case array([Value])
         case object([(String, Value)])
+
+        /// A number, or null when absent.
+        static func number(_ x: Double?) -> Value { x.map(Value.number) ?? .null }
     }
 
     static func print(_ fields: [(String, Value)]) {
@@ -20,6 +27,14 @@ enum JSONLine {
             return String(decoding: data, as: UTF8.self)
         case .number(let x):
             return x.isFinite ? "\(x)" : "null"
+        case .int(let n):
+            return "\(n)"
+        case .bool(let b):
+            return "\(b)"
+        case .null:
+            return "null"
+        case .array(let values):
+            return "[" + values.map(encode).joined(separator: ", ") + "]"
         case .object(let fields):
             return "{" + fields.map { "\(encode(.string($0.0))): \(encode($0.1))" }.joined(separator: ", ") + "}"
         }

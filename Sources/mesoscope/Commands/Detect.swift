@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import MesoData
+import MesoFaces
+import MesoMedia
+import MesoscopeKit
+
+/// `mesoscope detect`: the whole pipeline on videos and photos: find, align and score every
+/// face, link faces into tracks, and give each input a p_fake.
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find, align and score every face in videos and photos: p_fake per face, per track and per input.",
+        discussion: """
+        INPUT is a video, a photo (one-frame video) or a folder of them. Faces on the sampled frames are \
+        linked into tracks; an input's p_fake is the highest track score among tracks holding at least \
+        max(3, 10% of the analysed frames) faces: a video is fake if anyone in it is. \
+        No face anywhere is the verdict no_face, not an error. \
+        Exit code 0: all processed; 1: some inputs failed; 2: usage, weights or landmark-model error.
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var samplingOptions: SamplingOptions
+
+    @Option(help: "How a track's frame scores combine: mean (DeepfakeBench), vote (share of fake frames) or confident (DFDC winner).")
+    var aggregate: Aggregate = .mean
+
+    @Flag(help: "Print one JSON object per input.")
+    var json = false
+
+    @Option(help: "Write each aligned face crop as PNG to DIR/<input name>/frame<index>_track<id>.png.")
+    var saveCrops: String?
+
+    @Option(help: "Write a copy of the video with each face boxed, coloured and labelled by p_fake (MP4; a folder when several inputs are given; photos become PNG).")
+    var annotate: String?
+
+    @Flag(help: "Print the time spent per stage and the peak memory to stderr at the end.")
+    var timings = false
+
+    @Argument(help: "Videos, photos or folders.")
+    var inputs: [String]
+
+    func run() throws {
+        let detector = try modelOptions.loadDetector()
+        let analyzer = try VideoAnalyzer(detector: detector, landmarks: SamplingOptions.loadLandmarks())
+        let files = InputFiles.media(in: inputs)
+        var report = DetectReport(json: json, threshold: modelOptions.threshold, aggregate: aggregate)
+        let started = Date()
+        for path in files {
+            let progress = ProgressBar(path)
+            do {
+                if let saveCrops {
+                    try FileManager.default.createDirectory(atPath: "\(saveCrops)/\(Self.stem(path))", withIntermediateDirectories: true)
+                }
+                let analysis = try analyzer.analyze(
+                    path, sampling: samplingOptions.sampling, largestFaceOnly: samplingOptions.largestFaceOnly,
+                    progress: { progress.update($0, of: $1) },
+                    scored: { frame, face, _ in
+                        guard let saveCrops else { return }
+                        let crop = CropRecord.cropPath(videoID: Self.stem(path), frame: frame.index, track: face.track)
+                        try Data(face.crop.pngData()).write(to: URL(fileURLWithPath: "\(saveCrops)/\(crop)"), options: .atomic)
+                    })
+                progress.finish()
+                report.analyzed(analysis)
+                if let annotate { try writeAnnotation(analysis, to: annotationPath(annotate, for: path, count: files.count)) }
+            } catch {
+                progress.finish()
+                report.failed(path: path, error: error)
+            }
+        }
+        if timings { Self.printTimings(analyzer.timings, frames: report.framesAnalyzed, wall: Date().timeIntervalSince(started)) }
+        if report.failures > 0 { throw ExitCode(1) }
+    }
+
+    static func stem(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    private func annotationPath(_ output: String, for input: String, count: Int) throws -> String {
+        guard count > 1 else { return output }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        return "\(output)/\(Self.stem(input)).mp4"
+    }
+
+    private func writeAnnotation(_ analysis: VideoAnalysis, to output: String) throws {
+        guard analysis.summary.fps == nil else { return try Annotation.writeVideo(analysis, to: output) }
+        var image = try ImageDecoder.decode(contentsOf: analysis.path)
+        Annotation.draw(analysis.frames.first?.faces ?? [], on: &image)
+        let png = URL(fileURLWithPath: output).deletingPathExtension().appendingPathExtension("png")
+        try Data(image.pngData()).write(to: png, options: .atomic)
+    }
+
+    /// Stage timings, frames per second and peak resident memory, as one JSON line on stderr.
+    static func printTimings(_ timings: StageTimings, frames: Int, wall: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        let stages: [(String, Double)] = [("decode", timings.decode), ("detection", timings.detection),
+                                          ("landmarks", timings.landmarks), ("alignment", timings.alignment),
+                                          ("classification", timings.classification)]
+        let line = JSONLine.encode(.object([
+            ("frames_analyzed", .int(frames)),
+            ("wall_s", .number(wall)),
+            ("frames_per_s", .number(Double(frames) / wall)),
+            ("stages_s", .object(stages.map { ($0.0, .number($0.1)) })),
+            ("peak_rss_mb", .number(Double(usage.ru_maxrss) / 1024)),
+        ]))
+        FileHandle.standardError.write(Data("timings: \(line)\n".utf8))
+    }
+}
+
+extension Aggregate: ExpressibleByArgument {}
