@@ -6,6 +6,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/display.h>
+#include <libavutil/opt.h>
 
 // Swift cannot import function-like or cast macros, so the ones MesoMedia needs are wrapped here.
 
@@ -17,8 +18,6 @@ static inline int cffmpeg_error_eof(void) { return AVERROR_EOF; }
 static inline int cffmpeg_error_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 /// AV_NOPTS_VALUE: "no timestamp".
 static inline int64_t cffmpeg_no_pts(void) { return AV_NOPTS_VALUE; }
-/// AV_CODEC_FLAG_GLOBAL_HEADER, for containers that want codec headers out of band (MP4).
-static inline int cffmpeg_codec_flag_global_header(void) { return AV_CODEC_FLAG_GLOBAL_HEADER; }
 
 /// The text of a libav* error code, like av_err2str (a macro with a compound literal).
 /// `buffer` must hold AV_ERROR_MAX_STRING_SIZE bytes.
