@@ -45,21 +45,23 @@ public enum ImageDecoder {
                 + "\(maximumPixelCount / 1_000_000)-megapixel limit; scale the image down first")
     }
 
+    /// The error for a file that `open(2)` refused with `number`, named precisely (missing, no permission).
+    static func openFailure(errno number: Int32, path: String) -> MediaError {
+        switch number {
+        case ENOENT, ENOTDIR:
+            MediaError(code: .fileNotFound, path: path, message: "no such file; check the path")
+        case EACCES, EPERM:
+            MediaError(code: .unreadable, path: path,
+                       message: "permission denied; make the file readable or copy it somewhere readable")
+        default:
+            MediaError(code: .unreadable, path: path, message: "cannot open: \(String(cString: strerror(number)))")
+        }
+    }
+
     /// The whole file, with the failure named precisely (missing, a directory, no permission).
     private static func readFile(_ path: String) throws(MediaError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let number = errno
-            switch number {
-            case ENOENT, ENOTDIR:
-                throw MediaError(code: .fileNotFound, path: path, message: "no such file; check the path")
-            case EACCES, EPERM:
-                throw MediaError(code: .unreadable, path: path,
-                                 message: "permission denied; make the file readable or copy it somewhere readable")
-            default:
-                throw MediaError(code: .unreadable, path: path, message: "cannot open: \(String(cString: strerror(number)))")
-            }
-        }
+        guard descriptor >= 0 else { throw openFailure(errno: errno, path: path) }
         defer { close(descriptor) }
         var status = stat()
         if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {

@@ -1,4 +1,4 @@
-/// Why an image could not be read or written, and which file it was.
+/// Why an image or video could not be read or written, and which file it was.
 ///
 /// Modelled on swift-nio's `FileSystemError`: a small extensible ``Code`` to switch on, the
 /// ``path`` of the file, and a ``message`` that says what is wrong and, where it can, what to
@@ -8,7 +8,7 @@ public struct MediaError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure. New codes may be added; switch with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case fileNotFound, unreadable, empty, truncated, notAnImage, corrupt, tooLarge, unsupported,
+            case fileNotFound, unreadable, empty, truncated, notAnImage, notAVideo, corrupt, tooLarge, unsupported,
                 encodingFailed
         }
 
@@ -21,17 +21,19 @@ public struct MediaError: Error, CustomStringConvertible, Sendable {
         public static let unreadable = Code(.unreadable)
         /// The file has no bytes at all.
         public static let empty = Code(.empty)
-        /// The file starts like an image but ends before the image does.
+        /// The file starts like an image or video but ends before it does.
         public static let truncated = Code(.truncated)
         /// The bytes are not in any image format this module recognises.
         public static let notAnImage = Code(.notAnImage)
-        /// A JPEG or PNG whose data the decoder rejects.
+        /// libavformat does not recognise the file as a container, or it holds no video stream.
+        public static let notAVideo = Code(.notAVideo)
+        /// A JPEG, PNG or video whose data the decoder rejects.
         public static let corrupt = Code(.corrupt)
-        /// The image claims more pixels than ``ImageDecoder/maximumPixelCount``, or memory ran out.
+        /// The image or video frame claims more pixels than ``ImageDecoder/maximumPixelCount``, or memory ran out.
         public static let tooLarge = Code(.tooLarge)
         /// A recognised image that this module does not decode (a 12-bit JPEG, GIF, WebP, …).
         public static let unsupported = Code(.unsupported)
-        /// libpng failed while writing a PNG.
+        /// libpng failed while writing a PNG, or libav* while writing a video.
         public static let encodingFailed = Code(.encodingFailed)
 
         public var description: String {
@@ -41,6 +43,7 @@ public struct MediaError: Error, CustomStringConvertible, Sendable {
             case .empty: "empty"
             case .truncated: "truncated"
             case .notAnImage: "not an image"
+            case .notAVideo: "not a video"
             case .corrupt: "corrupt"
             case .tooLarge: "too large"
             case .unsupported: "unsupported"
