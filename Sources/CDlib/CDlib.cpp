@@ -86,7 +86,10 @@ extern "C" const char *cdlib_last_error(void) { return last_error; }
 
 extern "C" cdlib_detector *cdlib_detector_create(void) {
     return guarded<cdlib_detector *>(nullptr, [] {
-        return new cdlib_detector{dlib::get_frontal_face_detector()};
+        // get_frontal_face_detector() decodes and deserializes the model, about 0.4 s: do it
+        // once (C++ makes the static's initialisation thread-safe) and hand out copies.
+        static const dlib::frontal_face_detector prototype = dlib::get_frontal_face_detector();
+        return new cdlib_detector{prototype};
     });
 }
 

@@ -4,7 +4,8 @@ import MesoMedia
 /// dlib's HOG frontal face detector, as face_recognition's `face_locations(model="hog")` runs it.
 ///
 /// dlib's detector keeps scratch state while it scans, so an instance must not be used from two
-/// threads at once: make one per thread (they are cheap, about a millisecond).
+/// threads at once: make one per thread. The first costs about 0.4 s to decode dlib's model;
+/// later ones copy it.
 public final class HOGFaceDetector {
     /// A detected face and dlib's detection score (larger is surer; the threshold is 0).
     struct Detection {
