@@ -7,7 +7,11 @@ extension RGBImage {
     /// MesoNet resamples twice with scipy's cubic spline (`rotate`, then `zoom`, both
     /// `order=3`); this resamples once with the same interpolant, a cubic B-spline through the
     /// pixels (scipy's `order=3` with its prefilter), so the crop is as sharp as the original's
-    /// with one interpolation's blur instead of two. Positions outside the frame read numpy's
+    /// with one interpolation's blur instead of two. Measured on four photos with the same
+    /// landmarks: scipy's `map_coordinates(order=3, mode='mirror')` on this sampling grid
+    /// differs by at most 1 (rounding); MesoNet's own two-pass crop differs by a mean of 2–9
+    /// in 0–255 units, mostly from its floored centre and side shifting the crop by a pixel or
+    /// 1 % in scale, which moves every edge of hair and background. Positions outside the frame read numpy's
     /// `'reflect'` padding (`… 2 1 | 0 1 2 … n−1 | n−2 …`), which the original's
     /// `get_image_slice` applies before rotating; scipy's own edge modes play no part.
     ///
