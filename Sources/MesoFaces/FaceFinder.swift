@@ -56,16 +56,6 @@ public final class FaceFinder {
         public var landmarkSeconds = 0.0
     }
 
-    /// One face in a frame.
-    public struct FoundFace: Sendable {
-        /// The detector's box in frame pixels, clamped to the frame.
-        public let box: FaceBox
-        /// The 68 landmarks in frame pixels.
-        public let landmarks: FaceLandmarks
-        /// MesoNet's crop for the face; pass it to `RGBImage.alignedFace(_:side:)`.
-        public let alignment: FaceAlignment
-    }
-
     public let options: Options
     public private(set) var timings = Timings()
     private let landmarkModel: LandmarkModel

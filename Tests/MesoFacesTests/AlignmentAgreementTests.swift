@@ -6,7 +6,7 @@ import Testing
 /// alignment geometry are all resolution-independent up to a pixel or two.
 @Test func alignmentAgreesAcrossResolutions() throws {
     let finder = try FaceFinder(landmarks: sharedLandmarks)
-    var faces: [(image: RGBImage, face: FaceFinder.FoundFace, scale: Double)] = []
+    var faces: [(image: RGBImage, face: FoundFace, scale: Double)] = []
     for name in obamaPhotos {
         finder.reset()
         let image = try facePhoto(name)

@@ -14,15 +14,14 @@ func detectorFindsOneFace(_ name: String) throws {
     }
 }
 
-/// Eyes level-ish and above the nose, the nose above the mouth, the centre points inside the box.
-func expectPlausible(_ landmarks: FaceLandmarks, in box: FaceBox, sourceLocation: SourceLocation = #_sourceLocation) {
-    let eyes = (landmarks.leftEye.y + landmarks.rightEye.y) / 2
-    #expect(landmarks.leftEye.x < landmarks.rightEye.x, sourceLocation: sourceLocation)
-    #expect(eyes < landmarks.noseTip.y, sourceLocation: sourceLocation)
-    #expect(landmarks.noseTip.y < landmarks.topLip.y, sourceLocation: sourceLocation)
-    #expect(landmarks.topLip.y < landmarks.bottomLip.y, sourceLocation: sourceLocation)
-    for point in [landmarks.leftEye, landmarks.rightEye, landmarks.noseTip, landmarks.topLip, landmarks.bottomLip] {
-        #expect(Double(box.x) <= point.x && point.x <= Double(box.x + box.width), sourceLocation: sourceLocation)
-        #expect(Double(box.y) <= point.y && point.y <= Double(box.y + box.height), sourceLocation: sourceLocation)
+/// The model only reads its weights, so threads may share it: concurrent predictions agree.
+@Test func landmarkModelIsSharedAcrossThreads() async throws {
+    let image = try facePhoto("obama-480p.jpg")
+    let box = try #require(try HOGFaceDetector().detect(in: image, upsample: 0).first)
+    let expected = sharedLandmarks.landmarks(in: image, box: box)
+    let results = await withTaskGroup(of: FaceLandmarks.self) { group in
+        for _ in 0..<8 { group.addTask { sharedLandmarks.landmarks(in: image, box: box) } }
+        return await group.reduce(into: []) { $0.append($1) }
     }
+    #expect(results.allSatisfy { $0 == expected })
 }
