@@ -37,7 +37,8 @@ let package = Package(
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"]), .brew(["ffmpeg"])]),
         // dlib is C++: a small C++ target exports prefixed extern "C" functions over plain structs.
-        .target(name: "CDlib", linkerSettings: [.linkedLibrary("dlib")]),
+        // dlib's detector is header templates compiled here, so it is optimised even in debug builds.
+        .target(name: "CDlib", cxxSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dlib")]),
 
         .target(name: "MesoEngine", swiftSettings: kernelSettings),
         .target(name: "MesoModels", dependencies: ["MesoEngine"]),
