@@ -3,7 +3,7 @@ import MesoFaces
 
 /// One aligned face crop on disk: a line of `manifest.jsonl`, written by `extract-faces` and
 /// `prepare`, and the input of training.
-public struct CropRecord: Codable, Sendable, Equatable {
+public struct CropRecord: Decodable, Sendable, Equatable {
     /// The crop's PNG, relative to the manifest's folder.
     public var crop: String
     /// The video or photo it was cut from, as given.
@@ -58,18 +58,18 @@ public struct CropRecord: Codable, Sendable, Equatable {
         split = try c.decodeIfPresent(String.self, forKey: .split)
     }
 
-    /// Writes every key, unknown label and split as null, in the documented order.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(crop, forKey: .crop)
-        try c.encode(source, forKey: .source)
-        try c.encode(videoID, forKey: .videoID)
-        try c.encode(frame, forKey: .frame)
-        try c.encode(time, forKey: .time)
-        try c.encode(track, forKey: .track)
-        try c.encode([box.x, box.y, box.width, box.height], forKey: .box)
-        try c.encode(label, forKey: .label)
-        try c.encode(split, forKey: .split)
+    /// The record as one line of JSON with its keys in the documented order (JSONEncoder does
+    /// not keep the order), unknown label and split as null.
+    public func jsonLine() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let fields: [(CodingKeys, String)] = [
+            (.crop, try json(crop)), (.source, try json(source)), (.videoID, try json(videoID)), (.frame, "\(frame)"),
+            (.time, try json(time)), (.track, "\(track)"), (.box, "[\(box.x),\(box.y),\(box.width),\(box.height)]"),
+            (.label, try json(label)), (.split, try json(split)),
+        ]
+        return "{" + fields.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 }
 
@@ -88,13 +88,8 @@ public struct CropManifest {
     /// Appends `records`, all at once.
     public func append(_ records: [CropRecord]) throws {
         guard !records.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         var bytes = Data()
-        for record in records {
-            bytes += try encoder.encode(record)
-            bytes.append(UInt8(ascii: "\n"))
-        }
+        for record in records { bytes += Data((try record.jsonLine() + "\n").utf8) }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }

@@ -26,6 +26,9 @@ extension FaceBox {
         return FaceBox(x: x - offset, y: y - offset, width: width + 2 * offset, height: height + 2 * offset)
     }
 
+    public var centreX: Double { Double(x) + Double(width) / 2 }
+    public var centreY: Double { Double(y) + Double(height) / 2 }
+
     /// Intersection over union: 0 for disjoint boxes, 1 for equal ones.
     public func intersectionOverUnion(_ other: FaceBox) -> Double {
         let width = min(x + self.width, other.x + other.width) - max(x, other.x)

@@ -80,7 +80,7 @@ public final class FaceExtractor {
             var found = finder.faces(in: image)
             if largestFaceOnly, let largest = found.max(by: { $0.box.area < $1.box.area }) { found = [largest] }
             let tracks = tracker.assign(found.map(\.box))
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now()
             let faces = zip(found, tracks).map { face, track in
                 ExtractedFace(box: face.box, track: track, crop: image.alignedFace(face.alignment, side: Self.cropSide))
             }
@@ -89,7 +89,7 @@ public final class FaceExtractor {
         }
 
         if ImageDecoder.recognises(path) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now()
             let image = try ImageDecoder.decode(contentsOf: path)
             timings.decode += seconds(since: start)
             try process(index: 0, time: 0, image: image)
@@ -97,7 +97,7 @@ public final class FaceExtractor {
             return MediaSummary(framesTotal: 1, framesAnalyzed: 1, fps: nil, width: image.width, height: image.height)
         }
 
-        var start = DispatchTime.now().uptimeNanoseconds
+        var start = DispatchTime.now()
         let reader = try VideoReader(contentsOf: path)
         let info = reader.info
         let indices = sampling.frameIndices(frameCount: info.frameCount, fps: info.fps)
@@ -108,14 +108,10 @@ public final class FaceExtractor {
             try process(index: frame.index, time: frame.time, image: frame.image)
             analyzed += 1
             progress?(analyzed, indices.count)
-            start = DispatchTime.now().uptimeNanoseconds
+            start = DispatchTime.now()
         }
         timings.decode += seconds(since: start)
         return MediaSummary(framesTotal: info.frameCount, framesAnalyzed: analyzed, fps: info.fps,
                             width: info.width, height: info.height)
     }
-}
-
-func seconds(since start: UInt64) -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }

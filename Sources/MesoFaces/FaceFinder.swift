@@ -89,14 +89,14 @@ public final class FaceFinder {
             timings.fullSearches += 1
         }
         let boxes = Self.withoutDuplicates(detections)
-        timings.detectionSeconds += Self.seconds(since: start)
+        timings.detectionSeconds += seconds(since: start)
 
         start = DispatchTime.now()
         let faces = boxes.map { box in
             let landmarks = landmarkModel.landmarks(in: frame, box: box)
             return FoundFace(box: box, landmarks: landmarks, alignment: FaceAlignment(landmarks: landmarks))
         }
-        timings.landmarkSeconds += Self.seconds(since: start)
+        timings.landmarkSeconds += seconds(since: start)
         timings.frames += 1
         previousBoxes = boxes
         return faces
@@ -154,8 +154,9 @@ public final class FaceFinder {
         }
         return kept
     }
+}
 
-    private static func seconds(since start: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    }
+/// Seconds elapsed since `start`, on the monotonic clock.
+func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 }

@@ -24,7 +24,7 @@ public struct FaceTracker: Sendable {
     private var active: [Active] = []
     private var nextID = 0
 
-    public init(minimumOverlap: Double = 0.2, maximumCentreShift: Double = 0.6, maximumMissedFrames: Int = 3) {
+    public init(minimumOverlap: Double = 0.2, maximumCentreShift: Double = 1.0, maximumMissedFrames: Int = 3) {
         self.minimumOverlap = minimumOverlap
         self.maximumCentreShift = maximumCentreShift
         self.maximumMissedFrames = maximumMissedFrames
@@ -68,19 +68,5 @@ public struct FaceTracker: Sendable {
         let dx = last.centreX - box.centreX, dy = last.centreY - box.centreY
         let distance = (dx * dx + dy * dy).squareRoot()
         return distance <= reach && reach > 0 ? 1 - distance / reach * 0.999 : nil
-    }
-}
-
-extension FaceBox {
-    public var centreX: Double { Double(x) + Double(width) / 2 }
-    public var centreY: Double { Double(y) + Double(height) / 2 }
-
-    /// Intersection over union, 0 for disjoint boxes.
-    public func intersectionOverUnion(_ other: FaceBox) -> Double {
-        let left = max(x, other.x), right = min(x + width, other.x + other.width)
-        let top = max(y, other.y), bottom = min(y + height, other.y + other.height)
-        guard right > left, bottom > top else { return 0 }
-        let intersection = Double((right - left) * (bottom - top))
-        return intersection / (Double(area + other.area) - intersection)
     }
 }

@@ -21,10 +21,12 @@ import Testing
 @Test func centreDistanceLinksWhenOverlapIsTooSmall() {
     var tracker = FaceTracker()
     _ = tracker.assign([FaceBox(x: 0, y: 0, width: 100, height: 100)])
-    // No overlap and the centre moved 110 px, more than 0.6 × 100: a new track.
-    #expect(tracker.assign([FaceBox(x: 110, y: 0, width: 100, height: 100)]) == [1])
+    // No overlap and the centre moved 150 px, more than one box side: a new track.
+    #expect(tracker.assign([FaceBox(x: 110, y: 110, width: 100, height: 100)]) == [1])
     // The same centre but a box 2.5× smaller (IoU 0.16, below 0.2): linked by distance.
-    #expect(tracker.assign([FaceBox(x: 140, y: 30, width: 40, height: 40)]) == [1])
+    #expect(tracker.assign([FaceBox(x: 140, y: 140, width: 40, height: 40)]) == [1])
+    // No overlap, 90 px away: within one side of track 1's last box (40 px)? No; of track 0's (100 px): yes.
+    #expect(tracker.assign([FaceBox(x: 90, y: 0, width: 100, height: 100)]) == [0])
 }
 
 @Test func aTrackEndsAfterTooManyMissedFrames() {

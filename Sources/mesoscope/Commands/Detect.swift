@@ -93,7 +93,13 @@ struct Detect: ParsableCommand {
     /// Stage timings, frames per second and peak resident memory, as one JSON line on stderr.
     static func printTimings(_ timings: StageTimings, frames: Int, wall: Double) {
         var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        #else
         getrusage(RUSAGE_SELF, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+        #endif
         let stages: [(String, Double)] = [("decode", timings.decode), ("detection", timings.detection),
                                           ("landmarks", timings.landmarks), ("alignment", timings.alignment),
                                           ("classification", timings.classification)]
@@ -102,7 +108,7 @@ struct Detect: ParsableCommand {
             ("wall_s", .number(wall)),
             ("frames_per_s", .number(Double(frames) / wall)),
             ("stages_s", .object(stages.map { ($0.0, .number($0.1)) })),
-            ("peak_rss_mb", .number(Double(usage.ru_maxrss) / 1024)),
+            ("peak_rss_mb", .number(peakMB)),
         ]))
         FileHandle.standardError.write(Data("timings: \(line)\n".utf8))
     }
