@@ -18,7 +18,7 @@ test: setup
 	swift test -c release -Xswiftc -enable-testing
 
 demo: build
-	$(RELEASE_BIN)/mesoscope predict examples/test_images
+	$(RELEASE_BIN)/mesoscope detect examples
 
 bench: setup
 	scripts/bench

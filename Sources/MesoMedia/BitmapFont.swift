@@ -1,4 +1,4 @@
-/// A 5×7 pixel font for labels on video frames: digits, ASCII letters, space and `. : _ - % / ( )`.
+/// A 5×7 pixel font for labels on video frames: digits, ASCII letters, space and `. : _ - % / ( ) #`.
 ///
 /// Built in so that annotating needs no font files or text renderer. Each glyph is seven rows,
 /// top to bottom, of five bits, the leftmost pixel in bit 4.
@@ -37,7 +37,7 @@ enum BitmapFont {
             ("y", "00 00 11 11 0F 01 0E"), ("z", "00 00 1F 02 04 08 1F"),
             (" ", "00 00 00 00 00 00 00"), (".", "00 00 00 00 00 0C 0C"), (":", "00 0C 0C 00 0C 0C 00"), ("_", "00 00 00 00 00 00 1F"),
             ("-", "00 00 00 1F 00 00 00"), ("%", "18 19 02 04 08 13 03"), ("/", "00 01 02 04 08 10 00"), ("(", "02 04 08 08 08 04 02"),
-            (")", "08 04 02 02 02 04 08"),
+            (")", "08 04 02 02 02 04 08"), ("#", "0A 0A 1F 0A 1F 0A 0A"),
         ]
         var glyphs: [Character: [UInt8]] = [:]
         for (character, hex) in table {

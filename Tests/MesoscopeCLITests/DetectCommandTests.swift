@@ -98,7 +98,8 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "p_fake  verdict  faces/frames  path")
-        #expect(lines.count == 3 && lines[1].contains("fake") && lines[1].contains("5/5") && lines[2].contains("track 0"))
+        #expect(lines.count == 4 && lines[1].contains("fake") && lines[1].contains("5/5") && lines[2].contains("track 0"))
+        #expect(lines.last == "1 input: 1 fake, 0 real, 0 without a face, 0 failed (vote, threshold 0.5)")
         // --frames 5 on 125 frames: step 125 / 5 + 1 = 26.
         let written = try FileManager.default.contentsOfDirectory(atPath: "\(crops)/df00204_noise_move_rotate_640x480").sorted()
         #expect(written == [0, 26, 52, 78, 104].map { String(format: "frame%06d_track0.png", $0) })

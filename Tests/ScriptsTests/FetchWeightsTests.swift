@@ -27,10 +27,11 @@ import Testing
             try? err.close()
         }
 
-        // The example images go to the scratch folder too, from a stub of their own.
+        // The example images and videos go to the scratch folder too, the images from a stub of their own.
         let examples = try makeExamplesStub(in: scratch)
         let defaults = ["MESOSCOPE_EXAMPLES_URL": "file://\(examples.path)",
-                        "MESOSCOPE_EXAMPLES_DIR": scratch.appendingPathComponent("examples").path]
+                        "MESOSCOPE_EXAMPLES_DIR": scratch.appendingPathComponent("examples").path,
+                        "MESOSCOPE_MEDIA_DIR": scratch.appendingPathComponent("media").path]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["bash", script]

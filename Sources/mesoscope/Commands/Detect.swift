@@ -68,6 +68,7 @@ struct Detect: ParsableCommand {
                 report.failed(path: path, error: error)
             }
         }
+        report.finish()
         if timings { Self.printTimings(analyzer.timings, frames: report.framesAnalyzed, wall: Date().timeIntervalSince(started)) }
         if report.failures > 0 { throw ExitCode(1) }
     }

@@ -10,6 +10,7 @@ struct DetectReport {
     private(set) var failures = 0
     private(set) var framesAnalyzed = 0
     private var headerPrinted = false
+    private var verdicts: [String: Int] = [:]
 
     init(json: Bool, threshold: Double, aggregate: Aggregate) {
         self.json = json
@@ -21,6 +22,7 @@ struct DetectReport {
         framesAnalyzed += analysis.summary.framesAnalyzed
         let pFake = analysis.pFake(aggregate)
         let verdict = pFake.map { Verdict(pFake: $0, threshold: threshold).rawValue } ?? "no_face"
+        verdicts[verdict, default: 0] += 1
         if json {
             JSONLine.print(fields(analysis, pFake: pFake, verdict: verdict))
             return
@@ -62,6 +64,14 @@ struct DetectReport {
                          }))])
             })),
         ]
+    }
+
+    /// The summary line of the human output.
+    func finish() {
+        guard !json else { return }
+        let total = verdicts.values.reduce(failures, +)
+        print("\(total) input\(total == 1 ? "" : "s"): \(verdicts["fake", default: 0]) fake, \(verdicts["real", default: 0]) real, "
+              + "\(verdicts["no_face", default: 0]) without a face, \(failures) failed (\(aggregate.rawValue), threshold \(threshold))")
     }
 
     mutating func failed(path: String, error: any Error) {
