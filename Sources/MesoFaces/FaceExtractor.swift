@@ -43,6 +43,15 @@ public struct StageTimings: Sendable {
     public init() {}
 
     public var total: Double { decode + detection + landmarks + alignment + classification }
+
+    /// Adds another pipeline's times, stage by stage.
+    public mutating func add(_ other: StageTimings) {
+        decode += other.decode
+        detection += other.detection
+        landmarks += other.landmarks
+        alignment += other.alignment
+        classification += other.classification
+    }
 }
 
 /// The write-up's preprocessing: sample frames, find every face, align it and link it into tracks.

@@ -32,7 +32,7 @@ public enum ImageDecoder {
     public static func recognises(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let start = (try? handle.read(upToCount: 8)).map { [UInt8]($0 ?? Data()) } ?? []
+        let start = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
         return start.count == 8 && (try? ImageFormat(sniffing: start, path: path)) != nil
     }
 

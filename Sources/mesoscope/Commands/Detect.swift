@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MesoData
+import MesoEngine
 import MesoFaces
 import MesoMedia
 import MesoscopeKit
@@ -40,37 +41,63 @@ struct Detect: ParsableCommand {
     @Argument(help: "Videos, photos or folders.")
     var inputs: [String]
 
+    @Option(help: "Inputs analysed at once (default: one per core, at most 2). Face finding is single-threaded.")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
         let detector = try modelOptions.loadDetector()
-        let analyzer = try VideoAnalyzer(detector: detector, landmarks: SamplingOptions.loadLandmarks())
+        let landmarks = try SamplingOptions.loadLandmarks()
         let files = InputFiles.media(in: inputs)
+        let workers = try (0..<max(1, min(jobs ?? min(2, Parallelism.threads), files.count))).map { _ in
+            try VideoAnalyzer(detector: detector, landmarks: landmarks)
+        }
         var report = DetectReport(json: json, threshold: modelOptions.threshold, aggregate: aggregate)
         let started = Date()
-        for path in files {
-            let progress = ProgressBar(path)
-            do {
-                if let saveCrops {
-                    try FileManager.default.createDirectory(atPath: "\(saveCrops)/\(Self.stem(path))", withIntermediateDirectories: true)
-                }
-                let analysis = try analyzer.analyze(
-                    path, sampling: samplingOptions.sampling, largestFaceOnly: samplingOptions.largestFaceOnly,
-                    progress: { progress.update($0, of: $1) },
-                    scored: { frame, face, _ in
-                        guard let saveCrops else { return }
-                        let crop = CropRecord.cropPath(videoID: Self.stem(path), frame: frame.index, track: face.track)
-                        try Data(face.crop.pngData()).write(to: URL(fileURLWithPath: "\(saveCrops)/\(crop)"), options: .atomic)
-                    })
-                progress.finish()
-                report.analyzed(analysis)
-                if let annotate { try writeAnnotation(analysis, to: annotationPath(annotate, for: path, count: files.count)) }
-            } catch {
-                progress.finish()
-                report.failed(path: path, error: error)
+        // One input: a bar over its frames. Several: a bar over the inputs.
+        let overall = files.count > 1 ? ProgressBar("inputs") : nil
+        var done = 0
+        OrderedWork.run(files, workers: workers, work: { analyzer, path in
+            let progress = overall == nil ? ProgressBar(path) : nil
+            defer { progress?.finish() }
+            return try analyze(path, of: files.count, with: analyzer, progress: progress)
+        }, deliver: { path, result in
+            overall?.finish()
+            switch result {
+            case .success(let analysis): report.analyzed(analysis)
+            case .failure(let error): report.failed(path: path, error: error)
             }
-        }
+            done += 1
+            overall?.update(done, of: files.count)
+        })
+        overall?.finish()
         report.finish()
-        if timings { Self.printTimings(analyzer.timings, frames: report.framesAnalyzed, wall: Date().timeIntervalSince(started)) }
+        if timings {
+            let total = workers.map(\.timings).reduce(into: StageTimings()) { $0.add($1) }
+            Self.printTimings(total, frames: report.framesAnalyzed, wall: Date().timeIntervalSince(started))
+        }
         if report.failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The analysis of one input, with its crops and annotated copy written when asked for.
+    private func analyze(_ path: String, of inputCount: Int, with analyzer: VideoAnalyzer,
+                         progress: ProgressBar?) throws -> VideoAnalysis {
+        if let saveCrops {
+            try FileManager.default.createDirectory(atPath: "\(saveCrops)/\(Self.stem(path))", withIntermediateDirectories: true)
+        }
+        let analysis = try analyzer.analyze(
+            path, sampling: samplingOptions.sampling, largestFaceOnly: samplingOptions.largestFaceOnly,
+            progress: { progress?.update($0, of: $1) },
+            scored: { frame, face, _ in
+                guard let saveCrops else { return }
+                let crop = CropRecord.cropPath(videoID: Self.stem(path), frame: frame.index, track: face.track)
+                try Data(face.crop.pngData()).write(to: URL(fileURLWithPath: "\(saveCrops)/\(crop)"), options: .atomic)
+            })
+        if let annotate { try writeAnnotation(analysis, to: annotationPath(annotate, for: path, count: inputCount)) }
+        return analysis
     }
 
     static func stem(_ path: String) -> String {
