@@ -1,3 +1,5 @@
+import Foundation
+import MesoData
 import MesoEngine
 import MesoMedia
 import MesoModelFiles
@@ -9,10 +11,15 @@ import MesoModels
 /// Faces go in as decoded RGB images of any size; they are stretched to 256×256 with Keras'
 /// NEAREST rule and scaled by float32(1/255), exactly as the authors' Keras pipeline did.
 /// A detector only reads its model after loading, so one instance may serve many threads.
+///
+/// Weights trained with `--featurewise` have their `normalization.json` beside them; the
+/// detector then applies that mean and std after the 1/255 scaling, as training did.
 public final class Detector: @unchecked Sendable {
     public let architecture: Architecture
     /// The weights file as resolved on disk.
     public let weightsPath: String
+    /// The featurewise statistics found beside the weights, if any.
+    public let normalization: FeaturewiseStatistics?
     let model: Model
 
     public init(architecture: Architecture, weightsPath: String) throws(ModelFileError) {
@@ -20,14 +27,24 @@ public final class Detector: @unchecked Sendable {
         self.weightsPath = weightsPath
         model = architecture.build()
         try KerasWeights.load(weightsPath, into: model, architecture: architecture)
+        let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent()
+            .appendingPathComponent(FeaturewiseStatistics.fileName).path
+        normalization = FileManager.default.fileExists(atPath: beside) ? try? FeaturewiseStatistics.load(from: beside) : nil
     }
 
-    /// The network input for a batch of faces: `[N, 256, 256, 3]` in [0, 1].
-    public static func input(for images: [RGBImage]) -> Tensor {
+    /// The network input for a batch of faces: `[N, 256, 256, 3]` in [0, 1], normalised when
+    /// the weights came with featurewise statistics.
+    public func input(for images: [RGBImage]) -> Tensor {
         let side = MesoNet.inputSide
         var scalars: [Float] = []
         scalars.reserveCapacity(images.count * side * side * 3)
         for image in images { scalars += image.kerasInput(side: side) }
+        if let normalization {
+            for index in scalars.indices {
+                let channel = index % 3
+                scalars[index] = (scalars[index] - normalization.mean[channel]) / (normalization.std[channel] + 1e-6)
+            }
+        }
         return Tensor(shape: [images.count, side, side, 3], scalars: scalars)
     }
 
@@ -37,7 +54,7 @@ public final class Detector: @unchecked Sendable {
     }
 
     public func score(_ images: [RGBImage]) -> [FaceScore] {
-        images.isEmpty ? [] : score(input: Self.input(for: images))
+        images.isEmpty ? [] : score(input: input(for: images))
     }
 
     public func score(_ image: RGBImage) -> FaceScore { score([image])[0] }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import MesoData
+import MesoEngine
+import MesoModels
+import MesoscopeKit
+
+extension TrainingConfig.Freeze: ExpressibleByArgument {}
+extension Loss: ExpressibleByArgument {}
+
+/// `mesoscope train`: fine-tune MesoNet on face crops, as the write-up does, into a run folder.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fine-tune or train MesoNet on face crops (a prepare cache or class folders).",
+        discussion: """
+        Writes RUN_DIR/best.h5 (best validation loss) and last.h5, both loadable by Keras and by \
+        predict/detect --weights; RUN_DIR/checkpoints/latest.ckpt (weights, optimizer, random state); \
+        history.csv, history.json, loss.svg, accuracy.svg; config.json; normalization.json with --featurewise. \
+        The validation split is drawn with the seed, stratified by class and grouped by video; a dataset's \
+        own split wins. Labels: the network outputs P(real), so real crops are trained towards 1.
+        """
+    )
+
+    @Option(help: "Face crops: a prepare/extract-faces cache (manifest.jsonl), class folders (df|fake|manipulated, real|original), DFDC or write-up JSON of crops.")
+    var data: String?
+
+    @Option(help: "The network.")
+    var model: Architecture = .meso4
+
+    @Option(help: "Starting weights: Meso4_DF, Meso4_F2F, MesoInception_DF, MesoInception_F2F, a .h5 path, or scratch. Default: the model's _DF weights.")
+    var `init`: String?
+
+    @Option(help: "conv: train only the dense head (the write-up); none: train every layer.")
+    var freeze: TrainingConfig.Freeze = .conv
+
+    @Option(help: "Epochs.")
+    var epochs: Int = 15
+
+    @Option(help: "Batch size.")
+    var batch: Int = 32
+
+    @Option(help: "Adam's learning rate.")
+    var lr: Double = 0.005
+
+    @Option(help: "mse (the write-up) or bce.")
+    var loss: Loss = .meanSquaredError
+
+    @Option(help: "writeup, none, or a list: writeup,jpeg,blur,noise,brightness.")
+    var augment: String = "writeup"
+
+    @Option(help: "Share of the training crops held out for validation (grouped by video).")
+    var valSplit: Double = 0.05
+
+    @Flag(help: "Featurewise centring and std normalisation fitted on the training split (off: the pretrained weights expect [0, 1]).")
+    var featurewise = false
+
+    @Option(help: "Random seed: split, shuffles, augmentation, initialisation.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The run folder to write.")
+    var out: String?
+
+    @Option(help: "Continue the run in this folder from its last checkpoint.")
+    var resume: String?
+
+    func validate() throws {
+        guard (resume == nil) != (out == nil) else { throw ValidationError("give --out RUN_DIR for a new run, or --resume RUN_DIR") }
+        if resume == nil && data == nil { throw ValidationError("--data is required for a new run") }
+        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
+        guard lr > 0 else { throw ValidationError("--lr must be positive") }
+        guard (0..<1).contains(valSplit) else { throw ValidationError("--val-split must be in [0, 1)") }
+    }
+
+    func run() throws {
+        let outcome: TrainingOutcome
+        do {
+            if let resume {
+                outcome = try TrainingRun.resume(RunDirectory(resume))
+            } else {
+                let data = data!
+                let config = TrainingConfig(data: data, architecture: model, initialization: `init`, freeze: freeze,
+                                            epochs: epochs, batchSize: batch, learningRate: lr, loss: loss, augment: augment,
+                                            validationSplit: valSplit, seed: seed, featurewise: featurewise)
+                let items = try Dataset.open(path: data).items
+                print("train: \(model.rawValue) from \(config.initialization), freeze \(freeze.rawValue), \(epochs) epochs → \(out!)")
+                outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!))
+            }
+        } catch let error as DatasetError {
+            throw UsageError("data: \(error)")
+        }
+        let best = outcome.bestEpoch.map { "epoch \($0 + 1) (\(String(format: "%.4f", outcome.bestValue!)))" } ?? "none"
+        print("train: \(outcome.trainCount) training and \(outcome.validationCount) validation crops; best \(best); weights in \(outcome.run.best) and \(outcome.run.last)")
+    }
+}
