@@ -4,7 +4,7 @@ import MesoFaces
 /// One aligned face crop on disk: a line of `manifest.jsonl`, written by `extract-faces` and
 /// `prepare`, and the input of training.
 public struct CropRecord: Decodable, Sendable, Equatable {
-    /// The crop's PNG, relative to the manifest's folder.
+    /// The crop's PNG: relative to the manifest's folder, or absolute (an image dataset's own file).
     public var crop: String
     /// The video or photo it was cut from, as given.
     public var source: String
