@@ -35,7 +35,8 @@ extension SVGPlot {
     }
 
     /// How p_fake is distributed over real and over fake faces: `bins` equal bins over [0, 1]
-    /// (the last one includes 1), the two classes as overlaid bars.
+    /// (the last one includes 1), the two classes as overlaid bars, each named with its count.
+    /// A NaN score falls in no bin and is left out of both.
     public static func scoreHistogram(_ scores: [(label: Label, pFake: Double)], bins: Int = 20) -> SVGPlot {
         precondition(bins >= 1, "a histogram needs a bin")
         var plot = SVGPlot(title: "p_fake by class", xLabel: "p_fake", yLabel: "faces", xDomain: 0 ... 1)
