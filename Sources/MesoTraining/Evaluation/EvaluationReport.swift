@@ -18,7 +18,7 @@ public struct EvaluationReport: Sendable, Equatable {
         .object([("frame", Self.object(frame)), ("video", video.map(Self.object) ?? .null)])
     }
 
-    static func object(_ m: BinaryMetrics) -> JSONValue {
+    public static func object(_ m: BinaryMetrics) -> JSONValue {
         .object([
             ("n_real", .integer(m.nReal)), ("n_fake", .integer(m.nFake)),
             ("acc", .number(m.accuracy)), ("acc_real", .number(orNull: m.accuracyReal)), ("acc_fake", .number(orNull: m.accuracyFake)),

@@ -15,7 +15,7 @@ public struct ScoredFace: Sendable, Equatable {
 }
 
 /// A video's score: the mean p_fake of its faces.
-public struct VideoScore: Sendable, Equatable {
+public struct LabelledVideoScore: Sendable, Equatable {
     public var videoID: String
     public var label: Label
     public var pFake: Double
@@ -29,8 +29,8 @@ public enum VideoLevel {
     /// One score per video id, in order of first appearance. Faces without a video id are
     /// skipped. A video whose faces disagree on the label throws: it would be scored against
     /// no single truth.
-    public static func scores(_ faces: [ScoredFace]) throws(EvaluationError) -> [VideoScore] {
-        var videos: [VideoScore] = []
+    public static func scores(_ faces: [ScoredFace]) throws(EvaluationError) -> [LabelledVideoScore] {
+        var videos: [LabelledVideoScore] = []
         var index: [String: Int] = [:]
         for face in faces {
             guard let id = face.videoID else { continue }
@@ -40,7 +40,7 @@ public enum VideoLevel {
                 videos[i].faces += 1
             } else {
                 index[id] = videos.count
-                videos.append(VideoScore(videoID: id, label: face.label, pFake: face.pFake, faces: 1))
+                videos.append(LabelledVideoScore(videoID: id, label: face.label, pFake: face.pFake, faces: 1))
             }
         }
         for i in videos.indices { videos[i].pFake /= Double(videos[i].faces) }

@@ -65,7 +65,7 @@ public enum Table2Experiment {
 
     static func json(_ rows: [Row]) -> String {
         let objects = rows.map { row in
-            "{\"name\": \"\(row.name)\", \"epochs\": \(row.epochs), \"metrics\": \(row.metrics.jsonObject.serialized())}"
+            "{\"name\": \"\(row.name)\", \"epochs\": \(row.epochs), \"metrics\": \(EvaluationReport.object(row.metrics).serialized())}"
         }
         return "[" + objects.joined(separator: ", ") + "]\n"
     }
