@@ -46,10 +46,10 @@ let package = Package(
         .target(name: "MesoMedia", dependencies: ["CJPEG", "CPNG", "CFFmpeg"]),
         .target(name: "MesoFaces", dependencies: ["MesoMedia", "CDlib"]),
         .target(name: "MesoData", dependencies: ["MesoEngine", "MesoMedia", "MesoFaces"]),
-        .target(name: "MesoTraining", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoData"]),
-        .target(name: "MesoscopeKit", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia", "MesoFaces", "MesoData"]),
+        .target(name: "MesoTraining", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia", "MesoData"]),
+        .target(name: "MesoscopeKit", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia", "MesoFaces", "MesoData", "MesoTraining"]),
         .executableTarget(name: "mesoscope", dependencies: [
-            "MesoscopeKit",
+            "MesoscopeKit", "MesoTraining", "MesoData", "MesoFaces", "MesoMedia", "MesoModels", "MesoEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

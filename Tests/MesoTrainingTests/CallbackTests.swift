@@ -55,11 +55,11 @@ import Testing
                               data: Fixtures.batches(), epochs: 3, validation: Fixtures.batches(count: 16, seed: 5),
                               callbacks: [ProgressCallback { lines.append($0) }])
         #expect(lines.count == 3)
-        #expect(lines[0].hasPrefix("Epoch 1/3 - 4 steps - loss: \(ProgressCallback.fixed(history.loss[0])) - accuracy: "),
+        #expect(lines[0].hasPrefix("Epoch 1/3 - 4 steps - ") && lines[0].contains("s - loss: \(ProgressCallback.fixed(history.loss[0])) - acc: "),
                 "\(lines[0])")
-        #expect(lines[2].contains(" - val_loss: \(ProgressCallback.fixed(history.validationLoss[2]!)) - val_accuracy: "),
+        #expect(lines[2].contains(" - val_loss: \(ProgressCallback.fixed(history.validationLoss[2]!)) - val_acc: "),
                 "\(lines[2])")
-        #expect([0.5, 1.234_56, 0.000_04, -0.25, 12].map(ProgressCallback.fixed) == ["0.5000", "1.2346", "0.0000", "-0.2500", "12.0000"])
+        #expect([0.5, 1.234_56, 0.000_04, -0.25, 12].map { ProgressCallback.fixed($0) } == ["0.5000", "1.2346", "0.0000", "-0.2500", "12.0000"])
     }
 
     @Test func checkpointCallbackWritesAfterEveryEpoch() throws {

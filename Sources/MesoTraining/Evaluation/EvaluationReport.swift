@@ -31,7 +31,7 @@ public struct EvaluationReport: Sendable, Equatable {
     /// a level has no AUC, EER and AP.
     public var markdown: String {
         let levels = [frame] + (video.map { [$0] } ?? [])
-        func cell(_ x: Double?) -> String { x.map(ProgressCallback.fixed) ?? "–" }
+        func cell(_ x: Double?) -> String { x.map { ProgressCallback.fixed($0) } ?? "–" }
         var lines = [
             "| level | n_real | n_fake | acc | acc_real | acc_fake | AUC | EER | AP | log loss |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

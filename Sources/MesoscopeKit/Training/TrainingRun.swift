@@ -36,26 +36,30 @@ public enum TrainingRun {
     /// Starts a fresh run of `config` in `run` on `items` (face crops with labels; items of the
     /// test split are left out). Validation items come from the dataset's own split when it has
     /// one, else a seeded share `config.validationSplit` of the rest, grouped by video.
+    /// `callbacks` run after the run's own (progress, checkpoint, best weights, history files).
     public static func start(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
-                             output: @escaping (String) -> Void = { print($0) }) throws -> TrainingOutcome {
+                             callbacks: [any Callback] = [], output: @escaping (String) -> Void = { print($0) },
+                             live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
         try FileManager.default.createDirectory(atPath: "\(run.path)/checkpoints", withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(config).write(to: URL(fileURLWithPath: run.config), options: .atomic)
-        return try train(config, items: items, in: run, resume: nil, output: output)
+        return try train(config, items: items, in: run, resume: nil, callbacks: callbacks, output: output, live: live)
     }
 
     /// Continues the run in `run` from its last checkpoint, with the configuration it started with.
-    public static func resume(_ run: RunDirectory, items: [DatasetItem]? = nil,
-                              output: @escaping (String) -> Void = { print($0) }) throws -> TrainingOutcome {
+    public static func resume(_ run: RunDirectory, items: [DatasetItem]? = nil, callbacks: [any Callback] = [],
+                              output: @escaping (String) -> Void = { print($0) },
+                              live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
         let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run.config)))
         let checkpoint = try Checkpoint.load(from: run.checkpoint)
         let items = try items ?? Dataset.open(path: config.data).items
-        return try train(config, items: items, in: run, resume: checkpoint, output: output)
+        return try train(config, items: items, in: run, resume: checkpoint, callbacks: callbacks, output: output, live: live)
     }
 
     private static func train(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
-                              resume checkpoint: Checkpoint?, output: @escaping (String) -> Void) throws -> TrainingOutcome {
+                              resume checkpoint: Checkpoint?, callbacks extra: [any Callback],
+                              output: @escaping (String) -> Void, live: ((String) -> Void)?) throws -> TrainingOutcome {
         let (train, validation) = try split(items, config: config)
         let (trainImages, trainTargets) = load(train, output: output)
         let (validationImages, validationTargets) = load(validation, output: output)
@@ -96,8 +100,8 @@ public enum TrainingRun {
         let history = try fit(
             model: model, optimizer: Adam(learningRate: Float(config.learningRate)), loss: config.loss, data: data,
             epochs: config.epochs, seed: config.seed, validation: validationData,
-            callbacks: [ProgressCallback(output: output), CheckpointCallback(path: run.checkpoint, kerasWeightsPath: run.last),
-                        best, RunFilesCallback(folder: run.path)],
+            callbacks: [ProgressCallback(output: output, live: live), CheckpointCallback(path: run.checkpoint, kerasWeightsPath: run.last),
+                        best, RunFilesCallback(folder: run.path)] + extra,
             resumeFrom: checkpoint)
         return TrainingOutcome(history: history, bestEpoch: best.bestEpoch, bestValue: best.best, run: run,
                                trainCount: trainImages.count, validationCount: validationImages.count)

@@ -4,6 +4,7 @@ import MesoData
 import MesoEngine
 import MesoModels
 import MesoscopeKit
+import MesoTraining
 
 extension TrainingConfig.Freeze: ExpressibleByArgument {}
 extension Loss: ExpressibleByArgument {}
@@ -71,11 +72,37 @@ struct Train: ParsableCommand {
         guard (0..<1).contains(valSplit) else { throw ValidationError("--val-split must be in [0, 1)") }
     }
 
+    /// Epoch lines go to stdout, clearing the live bar first when there is one.
+    static func line(_ text: String) {
+        if live != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print(text)
+    }
+
+    /// The in-place progress bar, on stderr when it is a terminal.
+    static let live: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) != 0
+        ? { FileHandle.standardError.write(Data("\r\u{1B}[K\($0)".utf8)) } : nil
+
+    /// `MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS=N` ends the process (exit code 3) once N epochs are done
+    /// and checkpointed, as a kill would: the resume tests use it.
+    static func faultHooks() -> [any Callback] {
+        guard let value = ProcessInfo.processInfo.environment["MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS"], let epochs = Int(value) else { return [] }
+        return [StopAfterEpochs(epochs: epochs)]
+    }
+
+    final class StopAfterEpochs: Callback {
+        let epochs: Int
+        init(epochs: Int) { self.epochs = epochs }
+        func onEpochEnd(_ record: EpochRecord, state: TrainingState) throws -> TrainingControl {
+            if record.epoch + 1 >= epochs { Foundation.exit(3) }
+            return .proceed
+        }
+    }
+
     func run() throws {
         let outcome: TrainingOutcome
         do {
             if let resume {
-                outcome = try TrainingRun.resume(RunDirectory(resume))
+                outcome = try TrainingRun.resume(RunDirectory(resume), callbacks: Self.faultHooks(), output: Self.line, live: Self.live)
             } else {
                 let data = data!
                 let config = TrainingConfig(data: data, architecture: model, initialization: `init`, freeze: freeze,
@@ -83,7 +110,8 @@ struct Train: ParsableCommand {
                                             validationSplit: valSplit, seed: seed, featurewise: featurewise)
                 let items = try Dataset.open(path: data).items
                 print("train: \(model.rawValue) from \(config.initialization), freeze \(freeze.rawValue), \(epochs) epochs → \(out!)")
-                outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!))
+                outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!), callbacks: Self.faultHooks(),
+                                                output: Self.line, live: Self.live)
             }
         } catch let error as DatasetError {
             throw UsageError("data: \(error)")
