@@ -30,14 +30,14 @@ extension FloatImage {
                         let c = Double(col)
                         let y = min(max(rowTerm + c * m01 + rowOffset, 0), lastRow)
                         let x = min(max(colTerm + c * m11 + colOffset, 0), lastCol)
-                        let y0 = y.rounded(.down)
-                        let x0 = x.rounded(.down)
-                        let wy0 = 1 - (y - y0)
+                        // Both are ≥ 0 now, so truncation is floor (and needs no libm call on
+                        // baseline x86-64, which has no rounding instruction).
+                        let top = Int(y)
+                        let left = Int(x)
+                        let wy0 = 1 - (y - Double(top))
                         let wy1 = 1 - wy0
-                        let wx0 = 1 - (x - x0)
+                        let wx0 = 1 - (x - Double(left))
                         let wx1 = 1 - wx0
-                        let top = Int(y0)
-                        let left = Int(x0)
                         // At the last row or column the second neighbour has weight exactly 0;
                         // clamping its index keeps the read inside the image.
                         let bottom = top + 1 < height ? top + 1 : top
@@ -46,12 +46,27 @@ extension FloatImage {
                         let p01 = source + top * rowStride + right * channels
                         let p10 = source + bottom * rowStride + left * channels
                         let p11 = source + bottom * rowStride + right * channels
-                        for channel in 0..<channels {
-                            var sum = Double(p00[channel]) * wy0 * wx0
-                            sum += Double(p01[channel]) * wy0 * wx1
-                            sum += Double(p10[channel]) * wy1 * wx0
-                            sum += Double(p11[channel]) * wy1 * wx1
-                            target[channel] = Float(sum)
+                        if channels == 3 {
+                            // The usual case: the three channels side by side in SIMD lanes, each
+                            // lane doing exactly the scalar arithmetic.
+                            @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD4<Double> {
+                                SIMD4(Double(p[0]), Double(p[1]), Double(p[2]), 0)
+                            }
+                            var sum = load(p00) * wy0 * wx0
+                            sum += load(p01) * wy0 * wx1
+                            sum += load(p10) * wy1 * wx0
+                            sum += load(p11) * wy1 * wx1
+                            target[0] = Float(sum[0])
+                            target[1] = Float(sum[1])
+                            target[2] = Float(sum[2])
+                        } else {
+                            for channel in 0..<channels {
+                                var sum = Double(p00[channel]) * wy0 * wx0
+                                sum += Double(p01[channel]) * wy0 * wx1
+                                sum += Double(p10[channel]) * wy1 * wx0
+                                sum += Double(p11[channel]) * wy1 * wx1
+                                target[channel] = Float(sum)
+                            }
                         }
                         target += channels
                     }
