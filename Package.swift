@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "MesoModelFilesTests", dependencies: ["MesoModelFiles", "MesoModels", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoMediaTests", dependencies: ["MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoFacesTests", dependencies: ["MesoFaces", "MesoMedia", "MesoTestSupport"]),
-        .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoTestSupport"]),
+        .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoMedia", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoData", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),

@@ -1,9 +1,9 @@
 // libjpeg-turbo for MesoMedia.
 //
 // libjpeg reports errors by calling error_exit, which must not return; the usual C answer is
-// setjmp/longjmp, which Swift cannot do. So the whole decode lives in one static inline C
-// function below: it sets the jump point, runs libjpeg, and hands Swift plain values back
-// (a status, the size, a malloc'd pixel buffer and a message).
+// setjmp/longjmp, which Swift cannot do. So the whole decode, and the whole encode, each live
+// in one static inline C function below: it sets the jump point, runs libjpeg, and hands Swift
+// plain values back (a status, the size, a malloc'd buffer and a message).
 
 #ifndef MESOSCOPE_CJPEG_SHIM_H
 #define MESOSCOPE_CJPEG_SHIM_H
@@ -148,6 +148,53 @@ static inline int meso_jpeg_decode(const unsigned char *data, unsigned long size
     jpeg_destroy_decompress(&cinfo);
     free(cmyk_row);
     *pixels = buffer;
+    return MESO_JPEG_OK;
+}
+
+/// Encodes width * height interleaved 8-bit RGB pixels as a baseline JPEG in memory with
+/// libjpeg's defaults (4:2:0 chroma, JDCT_ISLOW) at `quality` (1...100, the standard IJG
+/// tables scaled as jpeg_set_quality does), the settings Pillow's save(quality=q) uses.
+///
+/// On MESO_JPEG_OK, *out is a malloc'd buffer of *out_size bytes that the caller frees.
+/// Otherwise *out is NULL and message (MESO_JPEG_MESSAGE_LENGTH bytes) says what went wrong.
+static inline int meso_jpeg_encode(const unsigned char *pixels, int width, int height, int quality,
+                                   unsigned char **out, unsigned long *out_size, char *message) {
+    struct jpeg_compress_struct cinfo;
+    struct meso_jpeg_error error;
+
+    *out = NULL;
+    *out_size = 0;
+    message[0] = '\0';
+    memset(&cinfo, 0, sizeof cinfo);
+    cinfo.err = jpeg_std_error(&error.pub);
+    error.pub.error_exit = meso_jpeg_error_exit;
+    error.status = MESO_JPEG_CORRUPT;
+    error.message = message;
+    if (setjmp(error.jump)) {
+        // jpeg_mem_dest writes its buffer through `out`, so *out is current here.
+        jpeg_destroy_compress(&cinfo);
+        free(*out);
+        *out = NULL;
+        *out_size = 0;
+        return error.status;
+    }
+
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, out, out_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    size_t row_bytes = (size_t)width * 3;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * row_bytes);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
     return MESO_JPEG_OK;
 }
 
