@@ -15,7 +15,7 @@ public final class EarlyStopping: Callback {
         var lowerIsBetter: Bool { self == .loss || self == .validationLoss }
         var needsValidation: Bool { self == .validationLoss || self == .validationAccuracy }
 
-        func value(_ record: EpochRecord) -> Double? {
+        public func value(_ record: EpochRecord) -> Double? {
             switch self {
             case .loss: record.loss
             case .accuracy: record.accuracy

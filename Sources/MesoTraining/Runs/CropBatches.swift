@@ -70,7 +70,8 @@ public struct CropBatches: BatchSource, Sendable {
                     generator.applyTransform(&image, transforms[slot])
                     if augment {
                         var extraRandom = RandomGenerator(seed: seed ^ (UInt64(slot) &* 0x9E37_79B9_7F4A_7C15))
-                        for extra in extras { extra.apply(to: &image, using: &extraRandom) }
+                        // Only a JPEG round trip can fail, on memory exhaustion; the sample then keeps its other augmentations.
+                        for extra in extras { try? extra.apply(to: &image, using: &extraRandom) }
                     }
                     generator.standardize(&image)
                     image.write(into: output + slot * sampleSize)

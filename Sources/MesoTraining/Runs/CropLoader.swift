@@ -18,11 +18,11 @@ public enum CropLoader {
                 nonisolated(unsafe) let errorSlots = errorSlots
                 Parallelism.forEachChunk(paths.count) { range in
                     for index in range {
-                        do {
-                            let image = try ImageDecoder.decode(contentsOf: paths[index])
+                        switch Result(catching: { () throws(MediaError) in try ImageDecoder.decode(contentsOf: paths[index]) }) {
+                        case .success(let image):
                             imageSlots[index] = image.width == side && image.height == side
                                 ? image : image.resizedNearest(width: side, height: side)
-                        } catch {
+                        case .failure(let error):
                             errorSlots[index] = error
                         }
                     }

@@ -79,8 +79,10 @@ struct Train: ParsableCommand {
     }
 
     /// The in-place progress bar, on stderr when it is a terminal.
-    static let live: (@Sendable (String) -> Void)? = isatty(STDERR_FILENO) != 0
-        ? { FileHandle.standardError.write(Data("\r\u{1B}[K\($0)".utf8)) } : nil
+    static let live: (@Sendable (String) -> Void)? = {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        return { text in FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
+    }()
 
     /// `MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS=N` ends the process (exit code 3) once N epochs are done
     /// and checkpointed, as a kill would: the resume tests use it.
