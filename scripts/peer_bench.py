@@ -153,10 +153,58 @@ def bench_keras_train(info):
     return {"train": results}
 
 
+def epoch_crops():
+    """The epoch benchmark's data: the first 500 fake and 500 real crops (sorted names) of
+    $MESOSCOPE_BENCH_CROPS (df/ and real/ folders), stretched to 256x256 with NEAREST as Keras'
+    load_img does, as float32 0..255 (ImageDataGenerator augments before it rescales)."""
+    import numpy as np
+    from PIL import Image
+    root = Path(os.environ["MESOSCOPE_BENCH_CROPS"])
+    xs, ys = [], []
+    for folder, label in (("df", 0.0), ("real", 1.0)):
+        for path in sorted((root / folder).iterdir())[:500]:
+            image = Image.open(path).convert("RGB").resize((256, 256), Image.NEAREST)
+            xs.append(np.asarray(image, dtype=np.float32))
+            ys.append(label)
+    return np.stack(xs), np.array(ys, dtype=np.float32).reshape(-1, 1)
+
+
+def bench_keras_epoch(info):
+    """One Keras epoch over the 1,000 crops with the write-up's ImageDataGenerator
+    (datagen.flow + model.fit, batch 32, MSE + Adam), all layers trainable and convolutions
+    frozen; skipped when MESOSCOPE_BENCH_CROPS is unset."""
+    if not os.environ.get("MESOSCOPE_BENCH_CROPS"):
+        return {}
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    from tensorflow.keras.preprocessing.image import ImageDataGenerator
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from keras_compat import meso4
+
+    x, y = epoch_crops()
+    datagen = ImageDataGenerator(rotation_range=120, width_shift_range=0.5, height_shift_range=0.5, shear_range=120,
+                                 zoom_range=0.9, horizontal_flip=True, vertical_flip=True, rescale=1 / 255)
+    results = {}
+    for key, dense_only in (("all_s", False), ("dense_only_s", True)):
+        model = meso4()
+        if dense_only:
+            for layer in model.layers[:-4]:
+                layer.trainable = False
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="mean_squared_error", metrics=["accuracy"])
+        model.fit(datagen.flow(x, y, batch_size=32, seed=0), epochs=1, steps_per_epoch=2, verbose=0)  # compile
+        start = time.perf_counter()
+        model.fit(datagen.flow(x, y, batch_size=32, seed=1), epochs=1, verbose=0)
+        results[key] = round(time.perf_counter() - start, 2)
+        log(f"keras epoch over {len(x)} crops, writeup augmentation, {'dense only' if dense_only else 'all layers'}: "
+            f"{results[key]:.1f} s")
+    return {"epoch": results}
+
+
 # name in the JSON -> function(info) returning its figures
 PEERS = {
     "onnxruntime": bench_onnxruntime,
     "keras": bench_keras_train,
+    "keras_epoch": bench_keras_epoch,
 }
 
 
@@ -285,6 +333,17 @@ def report(mesoscope_path, peer_path, json_out=None):
         speedup = theirs / ours if ours and theirs else None
         merged.setdefault("train", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
         lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
+    keras_epoch = peer.get("keras_epoch", {}).get("epoch", {})
+    ours_epoch = mesoscope.get("epoch", {})
+    if keras_epoch or ours_epoch:
+        lines.append("")
+        lines.append("Meso-4 epoch over 1,000 crops, writeup augmentation, batch 32, MSE + Adam "
+                     "(s; speed-up = Keras s / Mesoscope s):")
+        for key, label in (("all_s", "all layers trainable"), ("dense_only_s", "convolutions frozen")):
+            ours, theirs = number(ours_epoch.get(key)), number(keras_epoch.get(key))
+            speedup = theirs / ours if ours and theirs else None
+            merged.setdefault("epoch", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
+            lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
     print("\n".join(lines))
 
     if json_out:
@@ -301,7 +360,7 @@ def best(out_path, paths):
             return {k: merge(k, [v[k] for v in values if isinstance(v, dict) and k in v]) for k in first}
         if number(first) is None or any(number(v) is None for v in values):
             return first
-        return min(values) if key.endswith("_ms") else max(values)
+        return min(values) if key.endswith(("_ms", "_s")) else max(values)
 
     runs = [json.loads(Path(p).read_text()) for p in paths]
     Path(out_path).write_text(json.dumps(merge("", runs), indent=2) + "\n")

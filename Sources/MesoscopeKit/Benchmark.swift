@@ -1,6 +1,9 @@
 import Dispatch
+import MesoData
 import MesoEngine
+import MesoMedia
 import MesoModels
+import MesoTraining
 
 /// Throughput measurements that `mesoscope bench` prints. Timing lives here, never in tests.
 public enum Benchmark {
@@ -58,3 +61,29 @@ extension Benchmark {
     }
 }
 
+
+extension Benchmark {
+    /// Seconds for one Meso-4 training epoch over `images` (256×256 crops) with the write-up's
+    /// augmentation, batch 32, MSE + Adam at 0.005, as the write-up trains: every layer, or the
+    /// dense head only. The crops are in memory, as `train` keeps them.
+    public static func epochSeconds(images: [RGBImage], targets: [Float], denseOnly: Bool) throws -> Double {
+        let model = MesoNet.meso4()
+        GlorotUniform.initialize(model, seed: 3)
+        if denseOnly { MesoNet.freezeAllButDenseHead(model) }
+        let data = CropBatches(images: images, targets: targets, batchSize: 32, shuffle: true, augment: true,
+                               generator: .writeup)
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = try fit(model: model, optimizer: Adam(learningRate: 0.005), loss: .meanSquaredError, data: data, epochs: 1, seed: 1)
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The epoch benchmark's crops: the first 500 fake and 500 real of a class-folder dataset,
+    /// by sorted name, as the Keras peer reads them.
+    public static func epochCrops(_ folder: String) throws -> (images: [RGBImage], targets: [Float]) {
+        let items = try ImageFolderDataset.items(folder: folder).sorted { $0.path < $1.path }
+        let chosen = Label.allCases.flatMap { label in items.filter { $0.label == label }.prefix(500) }
+        let (images, failures) = CropLoader.load(chosen.map(\.path))
+        if let failure = failures.first { throw failure }
+        return (images.map { $0! }, chosen.map { $0.label!.networkTarget })
+    }
+}

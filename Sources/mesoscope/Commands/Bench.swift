@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MesoEngine
 import MesoModels
 import MesoscopeKit
@@ -20,6 +21,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Threads for the engine (default: every core).")
     var threads: Int?
 
+    @Option(help: "Also time one training epoch over the first 500 fake and 500 real crops of this class-folder dataset (df/, real/) with the writeup augmentation.")
+    var epochData: String?
+
     func run() throws {
         if let threads { Parallelism.threads = threads }
         var models: [(String, JSONLine.Value)] = []
@@ -40,6 +44,16 @@ struct Bench: ParsableCommand {
                 if !json { print("meso4 train step, batch 32, \(denseOnly ? "dense only" : "all layers"): \(String(format: "%.1f", ms)) ms") }
             }
             models.append(("train", .object(train)))
+        }
+        if let epochData {
+            let (images, targets) = try Benchmark.epochCrops(epochData)
+            var epoch: [(String, JSONLine.Value)] = []
+            for (key, denseOnly) in [("all_s", false), ("dense_only_s", true)] {
+                let seconds = try Benchmark.epochSeconds(images: images, targets: targets, denseOnly: denseOnly)
+                epoch.append((key, .number((seconds * 100).rounded() / 100)))
+                if !json { print("meso4 epoch over \(images.count) crops, writeup augmentation, \(denseOnly ? "dense only" : "all layers"): \(String(format: "%.1f", seconds)) s") }
+            }
+            models.append(("epoch", .object(epoch)))
         }
         if json { JSONLine.print(models) }
     }
