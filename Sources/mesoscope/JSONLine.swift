@@ -40,3 +40,13 @@ enum JSONLine {
         }
     }
 }
+
+/// How every command reports an input it could not process: `{"path", "error"}` on stdout in
+/// JSON mode, so the output keeps one object per input, else `error: <path>: <problem>` on stderr.
+func reportFailure(path: String, error: any Error, json: Bool) {
+    if json {
+        JSONLine.print([("path", .string(path)), ("error", .string(String(describing: error)))])
+    } else {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    }
+}

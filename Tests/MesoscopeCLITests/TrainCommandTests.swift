@@ -109,5 +109,7 @@ import Testing
         #expect(table.contains("| 0 epochs (pretrained weights) | 1.000 |"))
         #expect(table.contains("1 epochs (no pretrained weights)"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("table2.json").path))
+        // Each trained row holds out its validation share of the training crops.
+        #expect(try history(out.appendingPathComponent("pretrained-2")).allSatisfy { $0["validationLoss"] is Double })
     }
 }

@@ -165,31 +165,28 @@ extension FloatImage {
         var kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
         let total = kernel.reduce(0, +)
         kernel = kernel.map { $0 / total }
-        let (width, height, channels) = (self.width, self.height, self.channels)
-        var horizontal = [Float](repeating: 0, count: pixels.count)
+        pixels = convolved(kernel, alongRows: true)
+        pixels = convolved(kernel, alongRows: false)
+    }
+
+    /// The samples convolved with `kernel` (odd length, centred) along each row or each column,
+    /// the edge sample repeated beyond the border.
+    private func convolved(_ kernel: [Float], alongRows: Bool) -> [Float] {
+        let radius = kernel.count / 2
+        var output = [Float](repeating: 0, count: pixels.count)
         for row in 0..<height {
             for col in 0..<width {
                 for channel in 0..<channels {
                     var sum: Float = 0
                     for (k, weight) in kernel.enumerated() {
-                        let x = min(max(col + k - radius, 0), width - 1)
-                        sum += weight * pixels[(row * width + x) * channels + channel]
+                        let x = alongRows ? min(max(col + k - radius, 0), width - 1) : col
+                        let y = alongRows ? row : min(max(row + k - radius, 0), height - 1)
+                        sum += weight * pixels[(y * width + x) * channels + channel]
                     }
-                    horizontal[(row * width + col) * channels + channel] = sum
+                    output[(row * width + col) * channels + channel] = sum
                 }
             }
         }
-        for row in 0..<height {
-            for col in 0..<width {
-                for channel in 0..<channels {
-                    var sum: Float = 0
-                    for (k, weight) in kernel.enumerated() {
-                        let y = min(max(row + k - radius, 0), height - 1)
-                        sum += weight * horizontal[(y * width + col) * channels + channel]
-                    }
-                    pixels[(row * width + col) * channels + channel] = sum
-                }
-            }
-        }
+        return output
     }
 }

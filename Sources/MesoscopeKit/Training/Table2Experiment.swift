@@ -24,9 +24,12 @@ public enum Table2Experiment {
 
     public static func run(data: String, out: String, epochsShort: Int = 15, epochsLong: Int = 100, seed: UInt64 = 1,
                            output: @escaping (String) -> Void = { print($0) }) throws -> [Row] {
-        let items = try DatasetSplit.trainTest(Dataset.open(path: data).items.filter { $0.label != nil }, test: 0.2, seed: seed)
-        let test = items.filter { $0.split == .test }
-        let train = items.filter { $0.split != .test }
+        let labelled = try Dataset.open(path: data).items.filter { $0.label != nil }
+        let split = DatasetSplit.trainTest(labelled, test: 0.2, seed: seed)
+        let test = split.filter { $0.split == .test }
+        // The training side keeps the dataset's own train/val split, or none, so that each run
+        // draws its validation share from it.
+        let train = zip(labelled, split).filter { $1.split != .test }.map(\.0)
         output("table2: \(train.count) training crops, \(test.count) test crops (\(data))")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 

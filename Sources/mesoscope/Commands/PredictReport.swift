@@ -37,11 +37,7 @@ struct PredictReport {
 
     mutating func failed(path: String, error: any Error) {
         failures += 1
-        if json {
-            JSONLine.print([("path", .string(path)), ("error", .string(String(describing: error)))])
-        } else {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        }
+        reportFailure(path: path, error: error, json: json)
     }
 
     func finish() {
