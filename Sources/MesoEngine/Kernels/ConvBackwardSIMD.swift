@@ -10,14 +10,16 @@
 /// Each image's sums are kept apart and added in image order, so the result does not
 /// depend on the thread count.
 enum ConvBackwardSIMD {
-    /// Without `inputGradient`, dX comes back as zeros (the first layer's input needs none).
+    /// Without `inputGradient`, dX is nil: the first layer's input needs none, and at batch 32
+    /// a zero-filled one would be 25 MB written for nothing.
     static func backward(_ dZ: Tensor, input x: Tensor, kernel: Tensor, geometry g: ConvGeometry,
-                         weightGradients: Bool, inputGradient: Bool = true) -> (dX: Tensor, dKernel: Tensor, dBias: Tensor) {
+                         weightGradients: Bool, inputGradient: Bool = true) -> (dX: Tensor?, dKernel: Tensor, dBias: Tensor) {
         guard g.padTop == g.padBottom && g.padLeft == g.padRight else {
-            return ConvReference.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: weightGradients)
+            let reference = ConvReference.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: weightGradients)
+            return (inputGradient ? reference.dX : nil, reference.dKernel, reference.dBias)
         }
         let cout = g.outputChannels
-        let dX = inputGradient ? inputGradientConvolution(dZ, kernel: kernel, geometry: g) : Tensor(zeros: x.shape)
+        let dX = inputGradient ? inputGradientConvolution(dZ, kernel: kernel, geometry: g) : nil
         let dBias = dZ.scalars.withUnsafeBufferPointer {
             Elementwise.centeredProductSums($0.baseAddress!, shift: nil, nil, shift: nil, pixels: dZ.count / cout, channels: cout)
                 .map { Float($0) }

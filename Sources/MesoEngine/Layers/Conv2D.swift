@@ -54,7 +54,7 @@ public final class Conv2D: Layer {
             gradients[0].add(dKernel)
             gradients[1].add(dBias)
         }
-        return [dX]
+        return dX.map { [$0] } ?? []
     }
 
     var geometry: ConvGeometry {
