@@ -30,6 +30,10 @@ public struct MediaSummary: Sendable {
     /// The frames' size as displayed.
     public let width: Int
     public let height: Int
+    /// Seconds; nil for a photo.
+    public let duration: Double?
+    /// Degrees clockwise the frames were turned to stand upright (the video's rotation metadata).
+    public let rotation: Int
 }
 
 /// Seconds spent in each stage of the face pipeline, summed over everything extracted.
@@ -103,7 +107,8 @@ public final class FaceExtractor {
             timings.decode += seconds(since: start)
             try process(index: 0, time: 0, image: image)
             progress?(1, 1)
-            return MediaSummary(framesTotal: 1, framesAnalyzed: 1, fps: nil, width: image.width, height: image.height)
+            return MediaSummary(framesTotal: 1, framesAnalyzed: 1, fps: nil, width: image.width, height: image.height,
+                                duration: nil, rotation: 0)
         }
 
         var start = DispatchTime.now()
@@ -121,6 +126,6 @@ public final class FaceExtractor {
         }
         timings.decode += seconds(since: start)
         return MediaSummary(framesTotal: info.frameCount, framesAnalyzed: analyzed, fps: info.fps,
-                            width: info.width, height: info.height)
+                            width: info.width, height: info.height, duration: info.duration, rotation: info.rotation)
     }
 }

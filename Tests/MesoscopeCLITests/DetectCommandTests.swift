@@ -42,6 +42,8 @@ import Testing
         let df00204 = rows[0]
         #expect(df00204["frames_total"] as? Int == 125 && df00204["frames_analyzed"] as? Int == 25)
         #expect(df00204["fps"] as? Double == 25)
+        #expect(abs((df00204["duration_s"] as? Double ?? 0) - 5) < 0.05 && df00204["rotation"] as? Int == 0)
+        #expect(df00204["width"] as? Int == 640 && df00204["height"] as? Int == 480)
         #expect(df00204["faces_found"] as? Int == 25)
         #expect(df00204["verdict"] as? String == "fake")
         #expect(df00204["aggregate"] as? String == "mean")
