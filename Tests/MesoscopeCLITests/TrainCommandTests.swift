@@ -112,4 +112,23 @@ import Testing
         // Each trained row holds out its validation share of the training crops.
         #expect(try history(out.appendingPathComponent("pretrained-2")).allSatisfy { $0["validationLoss"] is Double })
     }
+
+    @Test func unusableDataAndOptionsAreUsageErrors() throws {
+        let data = try crops()
+        let out = try SharedData.scratchDirectory("train-errors")
+        let augment = try CommandRunner.mesoscope(["train", "--data", data.path, "--augment", "writeup,sharpen",
+                                                   "--out", out.appendingPathComponent("a").path], environment: Self.env)
+        #expect(augment.status == 2 && augment.stderr.contains("unknown augmentation 'sharpen'"))
+        let videos = out.appendingPathComponent("videos/real")
+        try FileManager.default.createDirectory(at: videos, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: videos.appendingPathComponent("v.mp4"),
+                                                   withDestinationURL: SharedData.url("media/noface_noise_640x480.mp4"))
+        let run = out.appendingPathComponent("b")
+        let video = try CommandRunner.mesoscope(["train", "--data", out.appendingPathComponent("videos").path, "--out", run.path],
+                                                environment: Self.env)
+        #expect(video.status == 2 && video.stderr.contains("run `mesoscope prepare` first"))
+        #expect(!FileManager.default.fileExists(atPath: run.path), "no run folder for a run that cannot start")
+        let missing = try CommandRunner.mesoscope(["evaluate", "--data", "/nonexistent/crops"], environment: Self.env)
+        #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/crops"))
+    }
 }

@@ -40,6 +40,7 @@ public enum TrainingRun {
     public static func start(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
                              callbacks: [any Callback] = [], output: @escaping (String) -> Void = { print($0) },
                              live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
+        _ = try split(items, config: config)   // refuse unusable data before the run folder exists
         try FileManager.default.createDirectory(atPath: "\(run.path)/checkpoints", withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

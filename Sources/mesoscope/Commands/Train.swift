@@ -110,6 +110,7 @@ struct Train: ParsableCommand {
                 let config = TrainingConfig(data: data, architecture: model, initialization: `init`, freeze: freeze,
                                             epochs: epochs, batchSize: batch, learningRate: lr, loss: loss, augment: augment,
                                             validationSplit: valSplit, seed: seed, featurewise: featurewise)
+                do { _ = try AugmentationPlan.parse(augment) } catch { throw UsageError("--augment: \(error)") }
                 let items = try Dataset.open(path: data).items
                 print("train: \(model.rawValue) from \(config.initialization), freeze \(freeze.rawValue), \(epochs) epochs → \(out!)")
                 outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!), callbacks: Self.faultHooks(),
@@ -117,6 +118,8 @@ struct Train: ParsableCommand {
             }
         } catch let error as DatasetError {
             throw UsageError("data: \(error)")
+        } catch let error as TrainingRunError {
+            throw UsageError("\(error)")
         }
         let best = outcome.bestEpoch.map { "epoch \($0 + 1) (\(String(format: "%.4f", outcome.bestValue!)))" } ?? "none"
         print("train: \(outcome.trainCount) training and \(outcome.validationCount) validation crops; best \(best); weights in \(outcome.run.best) and \(outcome.run.last)")
