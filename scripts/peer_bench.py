@@ -185,7 +185,7 @@ def bench_keras_epoch(info):
     datagen = ImageDataGenerator(rotation_range=120, width_shift_range=0.5, height_shift_range=0.5, shear_range=120,
                                  zoom_range=0.9, horizontal_flip=True, vertical_flip=True, rescale=1 / 255)
     results = {}
-    for key, dense_only in (("all_s", False), ("dense_only_s", True)):
+    for key, dense_only in (("all_s", False), ("frozen_s", True)):
         model = meso4()
         if dense_only:
             for layer in model.layers[:-4]:
@@ -197,7 +197,7 @@ def bench_keras_epoch(info):
         results[key] = round(time.perf_counter() - start, 2)
         log(f"keras epoch over {len(x)} crops, writeup augmentation, {'dense only' if dense_only else 'all layers'}: "
             f"{results[key]:.1f} s")
-    return {"epoch": results}
+    return {"epoch_1000": results}
 
 
 # name in the JSON -> function(info) returning its figures
@@ -333,16 +333,16 @@ def report(mesoscope_path, peer_path, json_out=None):
         speedup = theirs / ours if ours and theirs else None
         merged.setdefault("train", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
         lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
-    keras_epoch = peer.get("keras_epoch", {}).get("epoch", {})
-    ours_epoch = mesoscope.get("epoch", {})
+    keras_epoch = peer.get("keras_epoch", {}).get("epoch_1000", {})
+    ours_epoch = mesoscope.get("epoch_1000", {})
     if keras_epoch or ours_epoch:
         lines.append("")
         lines.append("Meso-4 epoch over 1,000 crops, writeup augmentation, batch 32, MSE + Adam "
                      "(s; speed-up = Keras s / Mesoscope s):")
-        for key, label in (("all_s", "all layers trainable"), ("dense_only_s", "convolutions frozen")):
+        for key, label in (("all_s", "all layers trainable"), ("frozen_s", "convolutions frozen")):
             ours, theirs = number(ours_epoch.get(key)), number(keras_epoch.get(key))
             speedup = theirs / ours if ours and theirs else None
-            merged.setdefault("epoch", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
+            merged.setdefault("epoch_1000", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
             lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
     print("\n".join(lines))
 

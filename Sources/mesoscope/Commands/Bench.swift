@@ -48,12 +48,12 @@ struct Bench: ParsableCommand {
         if let epochData {
             let (images, targets) = try Benchmark.epochCrops(epochData)
             var epoch: [(String, JSONLine.Value)] = []
-            for (key, denseOnly) in [("all_s", false), ("dense_only_s", true)] {
+            for (key, denseOnly) in [("all_s", false), ("frozen_s", true)] {
                 let seconds = try Benchmark.epochSeconds(images: images, targets: targets, denseOnly: denseOnly)
                 epoch.append((key, .number((seconds * 100).rounded() / 100)))
                 if !json { print("meso4 epoch over \(images.count) crops, writeup augmentation, \(denseOnly ? "dense only" : "all layers"): \(String(format: "%.1f", seconds)) s") }
             }
-            models.append(("epoch", .object(epoch)))
+            models.append(("epoch_1000", .object(epoch)))
         }
         if json { JSONLine.print(models) }
     }
