@@ -29,7 +29,17 @@ public final class Detector: @unchecked Sendable {
         try KerasWeights.load(weightsPath, into: model, architecture: architecture)
         let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent()
             .appendingPathComponent(FeaturewiseStatistics.fileName).path
-        normalization = FileManager.default.fileExists(atPath: beside) ? try? FeaturewiseStatistics.load(from: beside) : nil
+        if FileManager.default.fileExists(atPath: beside) {
+            do {
+                normalization = try FeaturewiseStatistics.load(from: beside)
+            } catch {
+                throw ModelFileError(.malformed, path: beside,
+                                     "the featurewise statistics beside the weights cannot be read (\(error)); "
+                                        + "fix or remove the file")
+            }
+        } else {
+            normalization = nil
+        }
     }
 
     /// The network input for a batch of faces: `[N, 256, 256, 3]` in [0, 1], normalised when

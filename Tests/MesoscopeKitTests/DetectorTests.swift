@@ -1,5 +1,6 @@
 import Foundation
 import MesoMedia
+import MesoModelFiles
 import MesoModels
 import MesoscopeKit
 import MesoTestSupport
@@ -62,5 +63,27 @@ import Testing
         #expect(WeightsLocator.resolve("Meso4_F2F", environment: [:]).hasSuffix("weights/Meso4_F2F.h5"))
         #expect(WeightsLocator.resolve("my/own.h5", environment: ["MESOSCOPE_WEIGHTS": "/opt/w"]) == "my/own.h5")
         #expect(WeightsLocator.defaultName(for: .mesoInception4) == "MesoInception_DF")
+    }
+}
+
+@Suite struct DetectorNormalizationTests {
+    /// Weights trained with --featurewise come with normalization.json; the detector applies it,
+    /// and refuses a broken one instead of scoring without it.
+    @Test func statisticsBesideTheWeightsAreAppliedAndABrokenFileIsAnError() throws {
+        let folder = try SharedData.scratchDirectory("normalization")
+        let weights = folder.appendingPathComponent("Meso4_DF.h5")
+        try FileManager.default.copyItem(at: SharedData.url("mesonet/weights/Meso4_DF.h5"), to: weights)
+        let face = try ImageDecoder.decode(contentsOf: SharedData.path("mesonet/test_images/df/df00204.jpg"))
+        let plain = try Detector(architecture: .meso4, weightsPath: weights.path).score(face).pReal
+        let statistics = folder.appendingPathComponent("normalization.json")
+        try Data(#"{"mean":[0.5,0.4,0.3],"std":[0.3,0.25,0.25]}"#.utf8).write(to: statistics)
+        let detector = try Detector(architecture: .meso4, weightsPath: weights.path)
+        #expect(detector.normalization?.mean == [0.5, 0.4, 0.3])
+        let input = detector.input(for: [face])
+        let raw = Float(face.resizedNearest(width: 256, height: 256).pixels[0]) * Float(1.0 / 255.0)
+        #expect(abs(input.scalars[0] - (raw - 0.5) / (0.3 + 1e-6)) < 1e-6)
+        #expect(detector.score(face).pReal != plain)
+        try Data("{not json".utf8).write(to: statistics)
+        #expect(throws: ModelFileError.self) { try Detector(architecture: .meso4, weightsPath: weights.path) }
     }
 }
