@@ -65,3 +65,12 @@ extension Tensor {
         return (shape[0], shape[1], shape[2], shape[3])
     }
 }
+
+extension Array where Element == Float {
+    /// `count` floats left unwritten, for kernels that write every element before anything
+    /// reads it: a batch-32 feature map is up to 67 MB, and zero-filling it first costs as
+    /// much memory traffic as the layer itself.
+    init(uninitializedCount count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}

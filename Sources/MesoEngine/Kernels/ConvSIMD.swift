@@ -46,7 +46,7 @@ enum ConvSIMD {
             for co in 0..<cout { (scale[co], shift[co]) = (affine.scale[co], affine.shift[co]) }
         }
 
-        var out = [Float](unsafeUninitializedCapacity: n * oh * ow * cout) { _, count in count = n * oh * ow * cout }
+        var out = [Float](uninitializedCount: n * oh * ow * cout)
         padded.withUnsafeBufferPointer { xBuf in
             packedWeights.withUnsafeBufferPointer { wBuf in
                 packedBias.withUnsafeBufferPointer { bBuf in
@@ -191,15 +191,21 @@ enum ConvSIMD {
     static func zeroPadded(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) -> [Float] {
         let (n, h, w, c) = x.nhwc
         if height == h && width == w { return x.scalars }
-        var padded = [Float](repeating: 0, count: n * height * width * c)
+        // Only the border is zeroed; the interior is written once, by the copy.
+        var padded = [Float](uninitializedCount: n * height * width * c)
+        let right = (width - w - left) * c, rowLength = width * c
         x.scalars.withUnsafeBufferPointer { src in
             padded.withUnsafeMutableBufferPointer { dst in
                 for b in 0..<n {
+                    let image = dst.baseAddress! + b * height * rowLength
+                    image.update(repeating: 0, count: top * rowLength)
                     for y in 0..<h {
-                        let from = src.baseAddress! + ((b * h + y) * w) * c
-                        let to = dst.baseAddress! + ((b * height + y + top) * width + left) * c
-                        to.update(from: from, count: w * c)
+                        let row = image + (y + top) * rowLength
+                        row.update(repeating: 0, count: left * c)
+                        (row + left * c).update(from: src.baseAddress! + ((b * h + y) * w) * c, count: w * c)
+                        (row + (left + w) * c).update(repeating: 0, count: right)
                     }
+                    (image + (top + h) * rowLength).update(repeating: 0, count: (height - h - top) * rowLength)
                 }
             }
         }

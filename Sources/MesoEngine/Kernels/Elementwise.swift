@@ -4,7 +4,7 @@ enum Elementwise {
     static func channelAffine(_ x: Tensor, scale: [Float], shift: [Float]) -> Tensor {
         let c = scale.count
         let pixels = x.count / c
-        var out = [Float](repeating: 0, count: x.count)
+        var out = [Float](uninitializedCount: x.count)
         x.scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
                 let xp = xb.baseAddress!, op = ob.baseAddress!

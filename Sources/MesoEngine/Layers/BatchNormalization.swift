@@ -102,7 +102,7 @@ public final class BatchNormalization: Layer {
         // dx = A·dy + B·x + C per channel, the formula above with x̂ expanded.
         let m = Double(count)
         var dBeta: [Double] = [], dGamma: [Double] = []
-        var dx = [Float](repeating: 0, count: x.count)
+        var dx = [Float](uninitializedCount: x.count)
         x.scalars.withUnsafeBufferPointer { xb in
             dy.withUnsafeBufferPointer { gb in
                 let xp = xb.baseAddress!, gp = gb.baseAddress!

@@ -63,7 +63,7 @@ public enum Activation: String, Sendable {
         case .linear:
             return outputGradient
         case .relu, .sigmoid:
-            var scalars = [Float](repeating: 0, count: output.count)
+            var scalars = [Float](uninitializedCount: output.count)
             outputGradient.scalars.withUnsafeBufferPointer { gb in
                 output.scalars.withUnsafeBufferPointer { yb in
                     scalars.withUnsafeMutableBufferPointer { db in
