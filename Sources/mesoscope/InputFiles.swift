@@ -1,9 +1,10 @@
 import Foundation
+import MesoData
 
 /// Expands command-line inputs into files.
 enum InputFiles {
-    static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
-    static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg", "mpeg", "wmv", "flv"]
+    private static let imageExtensions = DatasetItem.Kind.imageExtensions
+    private static let videoExtensions = DatasetItem.Kind.videoExtensions
 
     /// Images in `paths`. Files named directly are kept whatever their extension (their content decides); folders
     /// are walked recursively, in sorted order, for image extensions. A found file's path is the

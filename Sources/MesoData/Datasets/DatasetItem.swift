@@ -24,8 +24,9 @@ public struct DatasetItem: Sendable, Hashable, Codable {
         case image
         case video
 
-        static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
-        static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg", "mpeg", "wmv", "flv"]
+        /// The file-name extensions (lower case) read as images and as videos, here and by the CLI's folder walks.
+        public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+        public static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg", "mpeg", "wmv", "flv"]
 
         /// The kind a file name's extension says, or nil for files that are neither.
         init?(fileName: String) {
