@@ -82,12 +82,11 @@ public final class FaceExtractor {
     public func extract(_ path: String, sampling: FrameSampling, largestFaceOnly: Bool = false,
                         progress: ((Int, Int) -> Void)? = nil,
                         _ body: (ExtractedFrame) throws -> Void) throws -> MediaSummary {
-        finder.reset()
+        finder.reset()   // also zeroes its timings, which then count this input only
         var tracker = FaceTracker()
-        let findStart = finder.timings
         defer {
-            timings.detection += finder.timings.detectionSeconds - findStart.detectionSeconds
-            timings.landmarks += finder.timings.landmarkSeconds - findStart.landmarkSeconds
+            timings.detection += finder.timings.detectionSeconds
+            timings.landmarks += finder.timings.landmarkSeconds
         }
         func process(index: Int, time: Double, image: RGBImage) throws {
             var found = finder.faces(in: image)

@@ -156,7 +156,7 @@ public final class FaceFinder {
     }
 }
 
-/// Seconds elapsed since `start`, on the monotonic clock.
-func seconds(since start: DispatchTime) -> Double {
+/// Seconds elapsed since `start`, on the monotonic clock: the one stopwatch of the pipeline's stage timings.
+public func seconds(since start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
 }

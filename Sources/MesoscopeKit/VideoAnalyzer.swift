@@ -62,9 +62,9 @@ public final class VideoAnalyzer {
         var pending: [(frame: Int, face: ExtractedFace)] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now()
             let scores = detector.score(pending.map(\.face.crop))
-            classification += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            classification += seconds(since: start)
             for ((frame, face), score) in zip(pending, scores) {
                 frames[frame].faces.append(AnalyzedFace(box: face.box, track: face.track, score: score))
                 try scored?(frames[frame], face, score)
