@@ -40,12 +40,12 @@ public enum TrainingRun {
     public static func start(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
                              callbacks: [any Callback] = [], output: @escaping (String) -> Void = { print($0) },
                              live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
-        _ = try split(items, config: config)   // refuse unusable data before the run folder exists
+        let parts = try split(items, config: config)   // unusable data is refused before the run folder exists
         try FileManager.default.createDirectory(atPath: "\(run.path)/checkpoints", withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(config).write(to: URL(fileURLWithPath: run.config), options: .atomic)
-        return try train(config, items: items, in: run, resume: nil, callbacks: callbacks, output: output, live: live)
+        return try train(config, parts, in: run, resume: nil, callbacks: callbacks, output: output, live: live)
     }
 
     /// Continues the run in `run` from its last checkpoint, with the configuration it started with.
@@ -54,16 +54,16 @@ public enum TrainingRun {
                               live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
         let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run.config)))
         let checkpoint = try Checkpoint.load(from: run.checkpoint)
-        let items = try items ?? Dataset.open(path: config.data).items
-        return try train(config, items: items, in: run, resume: checkpoint, callbacks: callbacks, output: output, live: live)
+        let parts = try split(items ?? Dataset.open(path: config.data).items, config: config)
+        return try train(config, parts, in: run, resume: checkpoint, callbacks: callbacks, output: output, live: live)
     }
 
-    private static func train(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
+    private static func train(_ config: TrainingConfig, _ parts: (train: [DatasetItem], validation: [DatasetItem]),
+                              in run: RunDirectory,
                               resume checkpoint: Checkpoint?, callbacks extra: [any Callback],
                               output: @escaping (String) -> Void, live: ((String) -> Void)?) throws -> TrainingOutcome {
-        let (train, validation) = try split(items, config: config)
-        let (trainImages, trainTargets) = load(train, output: output)
-        let (validationImages, validationTargets) = load(validation, output: output)
+        let (trainImages, trainTargets) = load(parts.train, output: output)
+        let (validationImages, validationTargets) = load(parts.validation, output: output)
         guard !trainImages.isEmpty else { throw TrainingRunError("no training crops left to train on") }
 
         let plan = try AugmentationPlan.parse(config.augment)
