@@ -1,5 +1,6 @@
 import Foundation
 import MesoFaces
+import MesoMedia
 
 /// One aligned face crop on disk: a line of `manifest.jsonl`, written by `extract-faces` and
 /// `prepare`, and the input of training.
@@ -60,16 +61,13 @@ public struct CropRecord: Decodable, Sendable, Equatable {
 
     /// The record as one line of JSON with its keys in the documented order (JSONEncoder does
     /// not keep the order), unknown label and split as null.
-    public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        let fields: [(CodingKeys, String)] = [
-            (.crop, try json(crop)), (.source, try json(source)), (.videoID, try json(videoID)), (.frame, "\(frame)"),
-            (.time, try json(time)), (.track, "\(track)"), (.box, "[\(box.x),\(box.y),\(box.width),\(box.height)]"),
-            (.label, try json(label)), (.split, try json(split)),
-        ]
-        return "{" + fields.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",") + "}"
+    public func jsonLine() -> String {
+        JSONValue.object([
+            ("crop", .string(crop)), ("source", .string(source)), ("video_id", .string(videoID)),
+            ("frame", .integer(frame)), ("time_s", .number(time)), ("track", .integer(track)),
+            ("box", .array([box.x, box.y, box.width, box.height].map { .integer($0) })),
+            ("label", .string(orNull: label)), ("split", .string(orNull: split)),
+        ]).serialized()
     }
 }
 
@@ -85,11 +83,22 @@ public struct CropManifest {
 
     public init(folder: String) { self.folder = folder }
 
+    /// Writes `image` as the PNG of a crop, at ``CropRecord/cropPath(videoID:frame:track:)``
+    /// under the folder (its video folder made when missing), atomically so that a row never
+    /// names a half-written file; returns that relative path for the crop's record.
+    public func writeCrop(_ image: RGBImage, videoID: String, frame: Int, track: Int) throws -> String {
+        let crop = CropRecord.cropPath(videoID: videoID, frame: frame, track: track)
+        let file = URL(fileURLWithPath: "\(folder)/\(crop)")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(image.pngData()).write(to: file, options: .atomic)
+        return crop
+    }
+
     /// Appends `records`, all at once.
     public func append(_ records: [CropRecord]) throws {
         guard !records.isEmpty else { return }
         var bytes = Data()
-        for record in records { bytes += Data((try record.jsonLine() + "\n").utf8) }
+        for record in records { bytes += Data((record.jsonLine() + "\n").utf8) }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }

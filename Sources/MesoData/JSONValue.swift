@@ -1,15 +1,22 @@
-/// A JSON value whose objects keep their key order, because reports are read by people and
-/// diffed; `JSONEncoder` sorts or scrambles keys. Only what reports need.
+/// A JSON value whose objects keep their key order, because the documented schemas (manifest
+/// lines, `detect --json`, reports) list their keys in a reading order and files get diffed;
+/// `JSONEncoder` sorts or scrambles keys. The one JSON writer of the project.
 public enum JSONValue: Sendable {
     case null
+    case bool(Bool)
     case integer(Int)
     /// Written as Swift's shortest round-tripping form (`0.1`, `1.0`, `1e-07`); NaN and
     /// infinities, which JSON cannot express, become null.
     case number(Double)
-    case object([(key: String, value: JSONValue)])
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
 
     /// `nil` becomes null.
-    static func number(orNull x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+    public static func number(orNull x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+
+    /// `nil` becomes null.
+    public static func string(orNull s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 
     /// Compact on one line, or `pretty` with two-space indentation.
     public func serialized(pretty: Bool = false) -> String {
@@ -21,8 +28,17 @@ public enum JSONValue: Sendable {
     private func write(to out: inout String, pretty: Bool, indent: String) {
         switch self {
         case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
         case .integer(let n): out += String(n)
         case .number(let x): out += x.isFinite ? "\(x)" : "null"
+        case .string(let s): out += Self.quoted(s)
+        case .array(let elements):
+            out += "["
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out += pretty ? ", " : "," }
+                element.write(to: &out, pretty: pretty, indent: indent)
+            }
+            out += "]"
         case .object(let members):
             guard !members.isEmpty else { out += "{}"; return }
             let inner = indent + "  "
@@ -30,8 +46,8 @@ public enum JSONValue: Sendable {
             for (i, member) in members.enumerated() {
                 if i > 0 { out += "," }
                 if pretty { out += "\n" + inner }
-                out += Self.quoted(member.key) + (pretty ? ": " : ":")
-                member.value.write(to: &out, pretty: pretty, indent: inner)
+                out += Self.quoted(member.0) + (pretty ? ": " : ":")
+                member.1.write(to: &out, pretty: pretty, indent: inner)
             }
             out += pretty ? "\n\(indent)}" : "}"
         }

@@ -40,17 +40,17 @@ public struct PreparedCache: Sendable {
         }
         let kept = records.filter { finished[$0.videoID] != nil }
         if kept.count != records.count || Self.endsCutOff(manifest.path) {
-            try Self.rewrite(manifest.path, lines: kept.map { try $0.jsonLine() })
+            try Self.rewrite(manifest.path, lines: kept.map { $0.jsonLine() })
         }
         if Self.endsCutOff(logPath) {
-            try Self.rewrite(logPath, lines: try videos().map { try $0.jsonLine() })
+            try Self.rewrite(logPath, lines: try videos().map { $0.jsonLine() })
         }
         return finished
     }
 
     /// Appends a finished video's line.
     public func log(_ video: PreparedVideo) throws {
-        let line = Data((try video.jsonLine() + "\n").utf8)
+        let line = Data((video.jsonLine() + "\n").utf8)
         let descriptor = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: logPath]) }
         defer { close(descriptor) }

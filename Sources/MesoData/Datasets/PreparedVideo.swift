@@ -31,13 +31,10 @@ public struct PreparedVideo: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey { case videoID = "video_id", source, status, crops, error }
 
     /// The line's JSON, keys in the documented order, `error` only when there is one.
-    public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-        var fields = [(CodingKeys.videoID, try json(videoID)), (.source, try json(source)), (.status, try json(status)),
-                      (.crops, "\(crops)")]
-        if let error { fields.append((.error, try json(error))) }
-        return "{" + fields.map { "\"\($0.0.rawValue)\":\($0.1)" }.joined(separator: ",") + "}"
+    public func jsonLine() -> String {
+        var fields: [(String, JSONValue)] = [("video_id", .string(videoID)), ("source", .string(source)),
+                                             ("status", .string(status.rawValue)), ("crops", .integer(crops))]
+        if let error { fields.append(("error", .string(error))) }
+        return JSONValue.object(fields).serialized()
     }
 }

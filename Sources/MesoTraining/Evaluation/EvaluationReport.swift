@@ -1,3 +1,5 @@
+import MesoData
+
 /// The metrics of one evaluation run at frame and video level, as `metrics.json` and as a
 /// Markdown table for a write-up.
 public struct EvaluationReport: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MesoData
 import MesoEngine
 import MesoModels
 import MesoscopeKit
@@ -26,9 +27,9 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { Parallelism.threads = threads }
-        var models: [(String, JSONLine.Value)] = []
+        var models: [(String, JSONValue)] = []
         for architecture in model.map({ [$0] }) ?? Architecture.allCases {
-            var figures: [(String, JSONLine.Value)] = []
+            var figures: [(String, JSONValue)] = []
             for batch in [1, 32, 256] {
                 let rate = Benchmark.forwardImagesPerSecond(architecture, batch: batch, seconds: seconds)
                 figures.append(("b\(batch)", .number((rate * 10).rounded() / 10)))
@@ -37,7 +38,7 @@ struct Bench: ParsableCommand {
             models.append((architecture.rawValue, .object(figures)))
         }
         if model == nil || model == .meso4 {
-            var train: [(String, JSONLine.Value)] = []
+            var train: [(String, JSONValue)] = []
             for (key, denseOnly) in [("all_ms", false), ("dense_only_ms", true)] {
                 let ms = Benchmark.trainStepMilliseconds(denseOnly: denseOnly)
                 train.append((key, .number((ms * 10).rounded() / 10)))
@@ -47,7 +48,7 @@ struct Bench: ParsableCommand {
         }
         if let epochData {
             let (images, targets) = try Benchmark.epochCrops(epochData)
-            var epoch: [(String, JSONLine.Value)] = []
+            var epoch: [(String, JSONValue)] = []
             for (key, denseOnly) in [("all_s", false), ("frozen_s", true)] {
                 let seconds = try Benchmark.epochSeconds(images: images, targets: targets, denseOnly: denseOnly)
                 epoch.append((key, .number((seconds * 100).rounded() / 100)))
@@ -55,6 +56,6 @@ struct Bench: ParsableCommand {
             }
             models.append(("epoch_1000", .object(epoch)))
         }
-        if json { JSONLine.print(models) }
+        if json { printJSON(models) }
     }
 }

@@ -85,16 +85,13 @@ struct Detect: ParsableCommand {
     /// The analysis of one input, with its crops and annotated copy written when asked for.
     private func analyze(_ path: String, of inputCount: Int, with analyzer: VideoAnalyzer,
                          progress: ProgressBar?) throws -> VideoAnalysis {
-        if let saveCrops {
-            try FileManager.default.createDirectory(atPath: "\(saveCrops)/\(Self.stem(path))", withIntermediateDirectories: true)
-        }
         let analysis = try analyzer.analyze(
             path, sampling: samplingOptions.sampling, largestFaceOnly: samplingOptions.largestFaceOnly,
             progress: { progress?.update($0, of: $1) },
             scored: { frame, face, _ in
                 guard let saveCrops else { return }
-                let crop = CropRecord.cropPath(videoID: Self.stem(path), frame: frame.index, track: face.track)
-                try Data(face.crop.pngData()).write(to: URL(fileURLWithPath: "\(saveCrops)/\(crop)"), options: .atomic)
+                _ = try CropManifest(folder: saveCrops).writeCrop(face.crop, videoID: Self.stem(path), frame: frame.index,
+                                                                   track: face.track)
             })
         if let annotate { try writeAnnotation(analysis, to: annotationPath(annotate, for: path, count: inputCount)) }
         return analysis
@@ -131,13 +128,13 @@ struct Detect: ParsableCommand {
         let stages: [(String, Double)] = [("decode", timings.decode), ("detection", timings.detection),
                                           ("landmarks", timings.landmarks), ("alignment", timings.alignment),
                                           ("classification", timings.classification)]
-        let line = JSONLine.encode(.object([
-            ("frames_analyzed", .int(frames)),
+        let line = JSONValue.object([
+            ("frames_analyzed", .integer(frames)),
             ("wall_s", .number(wall)),
             ("frames_per_s", .number(Double(frames) / wall)),
             ("stages_s", .object(stages.map { ($0.0, .number($0.1)) })),
             ("peak_rss_mb", .number(peakMB)),
-        ]))
+        ]).serialized()
         FileHandle.standardError.write(Data("timings: \(line)\n".utf8))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MesoData
 import MesoscopeKit
 
 /// What `detect` prints per input: a verdict line with one line per track, or one JSON object
@@ -24,7 +25,7 @@ struct DetectReport {
         let verdict = pFake.map { Verdict(pFake: $0, threshold: threshold).rawValue } ?? "no_face"
         verdicts[verdict, default: 0] += 1
         if json {
-            JSONLine.print(fields(analysis, pFake: pFake, verdict: verdict))
+            printJSON(fields(analysis, pFake: pFake, verdict: verdict))
             return
         }
         if !headerPrinted {
@@ -40,31 +41,31 @@ struct DetectReport {
         }
     }
 
-    private func fields(_ analysis: VideoAnalysis, pFake: Double?, verdict: String) -> [(String, JSONLine.Value)] {
+    private func fields(_ analysis: VideoAnalysis, pFake: Double?, verdict: String) -> [(String, JSONValue)] {
         let summary = analysis.summary
         return [
             ("path", .string(analysis.path)),
-            ("frames_total", .int(summary.framesTotal)),
-            ("frames_analyzed", .int(summary.framesAnalyzed)),
-            ("fps", .number(summary.fps)),
-            ("duration_s", .number(summary.duration)),
-            ("width", .int(summary.width)),
-            ("height", .int(summary.height)),
-            ("rotation", .int(summary.rotation)),
-            ("faces_found", .int(analysis.facesFound)),
-            ("p_fake", .number(pFake)),
+            ("frames_total", .integer(summary.framesTotal)),
+            ("frames_analyzed", .integer(summary.framesAnalyzed)),
+            ("fps", .number(orNull: summary.fps)),
+            ("duration_s", .number(orNull: summary.duration)),
+            ("width", .integer(summary.width)),
+            ("height", .integer(summary.height)),
+            ("rotation", .integer(summary.rotation)),
+            ("faces_found", .integer(analysis.facesFound)),
+            ("p_fake", .number(orNull: pFake)),
             ("verdict", .string(verdict)),
             ("aggregate", .string(aggregate.rawValue)),
-            ("scores", .object(Aggregate.allCases.map { ($0.rawValue, .number(analysis.pFake($0))) })),
+            ("scores", .object(Aggregate.allCases.map { ($0.rawValue, .number(orNull: analysis.pFake($0))) })),
             ("tracks", .array(analysis.score.tracks.map { track in
-                .object([("id", .int(track.id)), ("p_fake", .number(track.pFake[aggregate]!)),
-                         ("n_faces", .int(track.faceCount)), ("counted", .bool(track.counted))])
+                .object([("id", .integer(track.id)), ("p_fake", .number(track.pFake[aggregate]!)),
+                         ("n_faces", .integer(track.faceCount)), ("counted", .bool(track.counted))])
             })),
             ("frames", .array(analysis.frames.map { frame in
-                .object([("index", .int(frame.index)), ("time_s", .number(frame.time)),
+                .object([("index", .integer(frame.index)), ("time_s", .number(frame.time)),
                          ("faces", .array(frame.faces.map { face in
-                             .object([("box", .array([face.box.x, face.box.y, face.box.width, face.box.height].map { .int($0) })),
-                                      ("track", .int(face.track)), ("p_fake", .number(face.score.pFake))])
+                             .object([("box", .array([face.box.x, face.box.y, face.box.width, face.box.height].map { .integer($0) })),
+                                      ("track", .integer(face.track)), ("p_fake", .number(face.score.pFake))])
                          }))])
             })),
         ]

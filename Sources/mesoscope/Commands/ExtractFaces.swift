@@ -37,12 +37,10 @@ struct ExtractFaces: ParsableCommand {
             let videoID = Detect.stem(path)
             let progress = ProgressBar(path)
             do {
-                try FileManager.default.createDirectory(atPath: "\(out)/\(videoID)", withIntermediateDirectories: true)
                 try extractor.extract(path, sampling: samplingOptions.sampling, largestFaceOnly: samplingOptions.largestFaceOnly,
                                       progress: { progress.update($0, of: $1) }) { frame in
                     let records = try frame.faces.map { face in
-                        let crop = CropRecord.cropPath(videoID: videoID, frame: frame.index, track: face.track)
-                        try Data(face.crop.pngData()).write(to: URL(fileURLWithPath: "\(out)/\(crop)"), options: .atomic)
+                        let crop = try manifest.writeCrop(face.crop, videoID: videoID, frame: frame.index, track: face.track)
                         return CropRecord(crop: crop, source: path, videoID: videoID, frame: frame.index, time: frame.time,
                                           track: face.track, box: face.box)
                     }

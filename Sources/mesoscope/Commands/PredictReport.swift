@@ -1,4 +1,5 @@
 import Foundation
+import MesoData
 import MesoscopeKit
 
 /// What `predict` prints: a table and a summary line, or one JSON object per line.
@@ -27,7 +28,7 @@ struct PredictReport {
         let verdict = score.verdict(threshold: threshold)
         if verdict == .fake { fakes += 1 } else { reals += 1 }
         if json {
-            JSONLine.print([("path", .string(path)), ("p_real", .number(score.pReal)), ("p_fake", .number(score.pFake)),
+            printJSON([("path", .string(path)), ("p_real", .number(score.pReal)), ("p_fake", .number(score.pFake)),
                             ("verdict", .string(verdict.rawValue)), ("model", .string(model)), ("weights", .string(weights))])
         } else {
             let label = verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)

@@ -137,10 +137,7 @@ struct Prepare: ParsableCommand {
         var records: [CropRecord] = []
         try extractor.extract(item.path, sampling: .evenly(frames)) { frame in
             for face in frame.faces {
-                let crop = CropRecord.cropPath(videoID: unit.id, frame: frame.index, track: face.track)
-                let file = URL(fileURLWithPath: "\(out)/\(crop)")
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(face.crop.pngData()).write(to: file, options: .atomic)
+                let crop = try CropManifest(folder: out).writeCrop(face.crop, videoID: unit.id, frame: frame.index, track: face.track)
                 records.append(record(crop: crop, frame: frame.index, time: frame.time, track: face.track, box: face.box))
             }
         }
