@@ -64,8 +64,8 @@ let package = Package(
         .testTarget(name: "MesoFacesTests", dependencies: ["MesoFaces", "MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoMedia", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoData", "MesoTestSupport"]),
-        .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoTestSupport"]),
-        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),
+        .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoEngine", "MesoTestSupport"]),
+        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),
     ]
 )
