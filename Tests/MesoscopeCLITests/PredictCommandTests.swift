@@ -107,7 +107,7 @@ import Testing
 
     /// Every command that runs the network takes the one shared `--threads` option.
     @Test func everyEngineCommandTakesThreads() throws {
-        for command in [["predict"], ["detect"], ["evaluate"], ["train"], ["experiment", "table2"], ["bench"]] {
+        for command in [["predict"], ["detect"], ["evaluate"], ["train"], ["experiment", "table2"], ["explain"], ["bench"]] {
             let run = try CommandRunner.mesoscope(command + ["--help"])
             #expect(run.status == 0)
             #expect(run.stdout.contains("--threads <threads>"), "\(command) lacks --threads")

@@ -222,14 +222,3 @@ struct ConvPostOps {
     /// Non-overlapping max pooling window (1 = none).
     var poolSize = 1
 }
-
-/// Chooses the kernel for a convolution.
-enum ConvKernels {
-    static func forward(_ x: Tensor, kernel: Tensor, bias: Tensor, geometry g: ConvGeometry,
-                        activation: Activation, then post: ConvPostOps = ConvPostOps()) -> Tensor {
-        switch g.outputChannels {
-        case ...4: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD4<Float>.self)
-        default: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD8<Float>.self)
-        }
-    }
-}

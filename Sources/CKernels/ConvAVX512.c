@@ -1,0 +1,231 @@
+// AVX-512 convolution kernels (see include/CKernels.h for why they are in C).
+//
+// Each kernel is an `always_inline` body specialised by small compile-time constants (pixel
+// groups per step, vectors per tap run, channels per step), so that its accumulators stay in
+// the 32 vector registers; the exported functions pick a specialisation at run time.
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
+#define INLINE static inline __attribute__((always_inline))
+
+int mk_avx512_supported(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+}
+
+// MARK: Forward
+
+/// The `group` floats at p in every 16/group-lane block: lane k·group + e = p[e]. One load uop each.
+TARGET INLINE __m512 broadcast_group(const float *p, const long group) {
+    if (group == 1) return _mm512_set1_ps(*p);
+    if (group == 2) {
+        double pair;
+        __builtin_memcpy(&pair, p, sizeof pair);
+        return _mm512_castpd_ps(_mm512_set1_pd(pair));
+    }
+    return _mm512_broadcast_f32x4(_mm_loadu_ps(p));
+}
+
+/// max(v, 0) by clearing the lanes whose sign bit is set: MesoEngine's ReLU, NaN rule included.
+TARGET INLINE __m512 rectified(__m512 v) {
+    __mmask16 negative = _mm512_movepi32_mask(_mm512_castps_si512(v));
+    return _mm512_maskz_mov_ps((__mmask16)~negative, v);
+}
+
+/// `count` groups of `group` pixels from output pixel `x0`, one block of channels, stored NHWC.
+/// acc[i] += broadcast(input tap j of group i) · weights[j] over every tap: `count` independent
+/// FMA chains share each weight load.
+TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, long x0, long block,
+                               float *output, const int count, const long group) {
+    const long cin = plan->inputChannels, d = plan->dilation, kw = plan->kernelWidth;
+    const long run = d == 1 ? kw * cin : cin;       // contiguous taps: a kernel row, or one tap's channels
+    const long runs = d == 1 ? 1 : kw;
+    const long taps = plan->kernelHeight * kw * cin;
+    const long groupStride = group * cin * group;   // floats between neighbouring groups' inputs
+    const float *w = plan->weights + block * taps * 16;
+    __m512 acc[16];   // fixed size, so the unrolled, constant-count loops keep them in registers
+    const __m512 bias = _mm512_loadu_ps(plan->bias + block * 16);
+    for (int i = 0; i < count; i++) acc[i] = bias;
+    const float *row = input + x0 * cin * group;
+    for (long ky = 0; ky < plan->kernelHeight; ky++) {
+        const float *p = row + ky * d * plan->rowLength;
+        for (long r = 0; r < runs; r++) {
+            for (long j = 0; j < run; j++) {
+                const __m512 wv = _mm512_loadu_ps(w + j * 16);
+                for (int i = 0; i < count; i++)
+                    acc[i] = _mm512_fmadd_ps(broadcast_group(p + i * groupStride + j * group, group), wv, acc[i]);
+            }
+            w += run * 16;
+            p += d * cin * group;
+        }
+    }
+    const long cout = plan->outputChannels, perVector = 16 / group;
+    __m512i toPixels = _mm512_setzero_si512();   // lane e·perVector + k ← lane k·group + e
+    if (group > 1) {
+        int order[16];
+        for (int e = 0; e < group; e++)
+            for (int k = 0; k < perVector; k++) order[e * perVector + k] = k * (int)group + e;
+        toPixels = _mm512_loadu_si512(order);
+    }
+    for (int i = 0; i < count; i++) {
+        __m512 v = acc[i];
+        if (plan->relu) v = rectified(v);
+        if (plan->scale) {
+            v = _mm512_mul_ps(v, _mm512_loadu_ps(plan->scale + block * 16));
+            v = _mm512_add_ps(v, _mm512_loadu_ps(plan->shift + block * 16));
+        }
+        const long x = x0 + i * group;
+        if (group == 1) {
+            const long channels = cout - block * 16 < 16 ? cout - block * 16 : 16;
+            _mm512_mask_storeu_ps(output + x * cout + block * 16, (__mmask16)((1u << channels) - 1), v);
+            continue;
+        }
+        v = _mm512_permutexvar_ps(toPixels, v);
+        const long valid = plan->width - x < group ? plan->width - x : group;
+        if (cout == perVector && valid == group) {
+            _mm512_storeu_ps(output + x * cout, v);
+        } else {
+            for (long e = 0; e < valid; e++)
+                _mm512_mask_compressstoreu_ps(output + (x + e) * cout,
+                                              (__mmask16)(((1u << cout) - 1) << (e * perVector)), v);
+        }
+    }
+}
+
+/// Every block of one output row, `steps` groups at a time. The last full step is moved back to
+/// end at the row's end (its overlap is recomputed and stored again, with the same values).
+TARGET INLINE void conv_row(const mk_conv_plan *plan, const float *input, float *output,
+                            const long group, const int steps) {
+    const long groups = (plan->width + group - 1) / group;
+    for (long block = 0; block < plan->blocks; block++) {
+        if (groups < steps) {
+            for (long q = 0; q < groups; q++) conv_groups(plan, input, q * group, block, output, 1, group);
+            continue;
+        }
+        long q = 0;
+        for (; q + steps <= groups; q += steps) conv_groups(plan, input, q * group, block, output, steps, group);
+        if (q < groups) conv_groups(plan, input, (groups - steps) * group, block, output, steps, group);
+    }
+}
+
+TARGET void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output) {
+    switch (plan->group) {
+    case 1: conv_row(plan, input, output, 1, 12); break;
+    case 2: conv_row(plan, input, output, 2, 8); break;
+    default: conv_row(plan, input, output, 4, 8); break;
+    }
+}
+
+// MARK: Kernel gradient
+
+/// Sums over every pixel for `vectors` × 16 contiguous taps and `channels` output channels:
+/// acc[c][v] += x[pixel, taps of v] · broadcast(dZ[pixel, c]). Taps in lanes read the padded
+/// input where it lies, and each dZ value is loaded once per step and used `vectors` times.
+TARGET INLINE void gradient_block(const float *padded, long pixelStride, long rowStride,
+                                  const float *dZ, long height, long width, long cout,
+                                  __mmask16 firstMask, __mmask16 secondMask, float *sums,
+                                  const int vectors, const int channels) {
+    __m512 acc[8][2];
+    for (int c = 0; c < channels; c++)
+        for (int v = 0; v < vectors; v++) acc[c][v] = _mm512_setzero_ps();
+    for (long y = 0; y < height; y++) {
+        const float *x = padded + y * rowStride;
+        const float *z = dZ + y * width * cout;
+        for (long px = 0; px < width; px++) {
+            __m512 xv[2];
+            xv[0] = _mm512_maskz_loadu_ps(firstMask, x + px * pixelStride);
+            if (vectors == 2) xv[1] = _mm512_maskz_loadu_ps(secondMask, x + px * pixelStride + 16);
+            for (int c = 0; c < channels; c++) {
+                const __m512 dz = _mm512_set1_ps(z[px * cout + c]);
+                for (int v = 0; v < vectors; v++) acc[c][v] = _mm512_fmadd_ps(xv[v], dz, acc[c][v]);
+            }
+        }
+    }
+    for (int c = 0; c < channels; c++)
+        for (int v = 0; v < vectors; v++) _mm512_storeu_ps(sums + (c * 2 + v) * 16, acc[c][v]);
+}
+
+TARGET void mk_conv_kernel_gradient_avx512(const float *padded, long paddedWidth, long cin,
+                                           const float *dZ, long height, long width, long cout,
+                                           long kernelHeight, long kernelWidth, long d, float *dKernel) {
+    const long run = d == 1 ? kernelWidth * cin : cin;
+    const long runs = d == 1 ? 1 : kernelWidth;
+    float sums[8 * 2 * 16];
+    for (long ky = 0; ky < kernelHeight; ky++) {
+        for (long r = 0; r < runs; r++) {
+            const long firstTap = (ky * kernelWidth + r) * cin;
+            const float *origin = padded + (ky * d * paddedWidth + r * d) * cin;
+            for (long j = 0; j < run; j += 32) {
+                const long taps = run - j < 32 ? run - j : 32;
+                const __mmask16 first = (__mmask16)(taps >= 16 ? 0xFFFF : (1u << taps) - 1);
+                const __mmask16 second = (__mmask16)(taps >= 32 ? 0xFFFF : taps > 16 ? (1u << (taps - 16)) - 1 : 0);
+                const int vectors = taps > 16 ? 2 : 1;
+                for (long co = 0; co < cout;) {
+                    const long left = cout - co;
+                    const int channels = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+                    const float *x = origin + j;
+                    const float *z = dZ + co;
+                    const long rowStride = paddedWidth * cin;
+#define GRADIENT(V, C) gradient_block(x, cin, rowStride, z, height, width, cout, first, second, sums, V, C)
+                    if (vectors == 2) {
+                        switch (channels) {
+                        case 8: GRADIENT(2, 8); break;
+                        case 4: GRADIENT(2, 4); break;
+                        case 2: GRADIENT(2, 2); break;
+                        default: GRADIENT(2, 1); break;
+                        }
+                    } else {
+                        switch (channels) {
+                        case 8: GRADIENT(1, 8); break;
+                        case 4: GRADIENT(1, 4); break;
+                        case 2: GRADIENT(1, 2); break;
+                        default: GRADIENT(1, 1); break;
+                        }
+                    }
+#undef GRADIENT
+                    for (long t = 0; t < taps; t++)
+                        for (int c = 0; c < channels; c++)
+                            dKernel[(firstTap + j + t) * cout + co + c] = sums[(c * 2 + t / 16) * 16 + t % 16];
+                    co += channels;
+                }
+            }
+        }
+    }
+}
+
+#else
+
+int mk_avx512_supported(void) { return 0; }
+void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output) {
+    (void)plan; (void)input; (void)output;
+}
+void mk_conv_kernel_gradient_avx512(const float *padded, long paddedWidth, long cin, const float *dZ, long height,
+                                    long width, long cout, long kernelHeight, long kernelWidth, long d, float *dKernel) {
+    (void)padded; (void)paddedWidth; (void)cin; (void)dZ; (void)height; (void)width; (void)cout;
+    (void)kernelHeight; (void)kernelWidth; (void)d; (void)dKernel;
+}
+
+#endif
+
+void mk_interleave(const float *x, long height, long width, long channels, long top, long bottom,
+                   long left, long paddedWidth, long group, float *out) {
+    for (long y = 0; y < top + height + bottom; y++) {
+        const long sy = y - top;
+        for (long s = 0; s < paddedWidth; s++) {
+            float *dst = out + (y * paddedWidth + s) * channels * group;
+            for (long e = 0; e < group; e++) {
+                const long sx = s + e - left;
+                if (sy < 0 || sy >= height || sx < 0 || sx >= width) {
+                    for (long c = 0; c < channels; c++) dst[c * group + e] = 0;
+                } else {
+                    const float *src = x + (sy * width + sx) * channels;
+                    for (long c = 0; c < channels; c++) dst[c * group + e] = src[c];
+                }
+            }
+        }
+    }
+}
