@@ -11,7 +11,8 @@ import Darwin
 /// `bench` measures `predict` and `detect` this way so that their peak RSS is theirs alone: in
 /// the bench process it would include the batch-256 forward passes measured before. `wait4`
 /// hands back the child's resource usage as it ends, and the wall time covers the whole run as
-/// a user sees it: start-up, loading the weights, and every input.
+/// a user sees it: start-up, loading the weights, and every input. Linux counts the parent's
+/// memory at the spawn in the child's peak too, so measure while the parent is small.
 struct MeasuredRun {
     let seconds: Double
     let peakRSSMegabytes: Double

@@ -52,6 +52,13 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
+        // The child processes run first, while this process is small: Linux counts the memory a
+        // child shared with its parent before exec in the child's peak RSS, so after the batch-256
+        // passes every child would report this process's peak instead of its own.
+        let predict = try predictFolder.map(measurePredict)
+        let videos = [("480p", detect480p), ("1080p", detect1080p)].compactMap { label, path in path.map { (label, $0) } }
+        let detect = videos.isEmpty ? nil : try measureDetect(videos)
+
         var figures: [(String, JSONValue)] = []
         var limitShares: [(String, JSONValue)] = []
         for architecture in model.map({ [$0] }) ?? Architecture.allCases {
@@ -88,9 +95,8 @@ struct Bench: ParsableCommand {
             }
             figures.append(("epoch_1000", .object(epoch)))
         }
-        if let predictFolder { figures.append(("predict_folder", try measurePredict(predictFolder))) }
-        let videos = [("480p", detect480p), ("1080p", detect1080p)].compactMap { label, path in path.map { (label, $0) } }
-        if !videos.isEmpty { figures.append(("detect", try measureDetect(videos))) }
+        if let predict { figures.append(("predict_folder", predict)) }
+        if let detect { figures.append(("detect", detect)) }
         figures.append(("limit_share", .object(limitShares)))
         if json { printJSON(figures) }
     }
