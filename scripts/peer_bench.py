@@ -308,7 +308,7 @@ def bench_keras_predict_folder(info):
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         sys.exit(f"peer_bench: the Keras predict-folder peer failed (exit code {child.returncode})")
-    result = json.loads(output)
+    result = json.loads(output.splitlines()[-1])  # flow_from_directory prints "Found N images" first
     result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # kilobytes on Linux
     log(f"keras flow_from_directory + predict on {result['images']} images: {result['images_per_s']:.1f} img/s, "
         f"peak RSS {result['peak_rss_mb']:.0f} MB")
