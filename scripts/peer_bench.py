@@ -512,7 +512,7 @@ def report(mesoscope_path, peer_path, json_out=None):
 
 def best(out_path, paths):
     """Merges the result files of repeated passes: the best figure of each (the highest img/s,
-    the lowest *_ms and *_s), but the highest peak RSS (the worst); a detect video keeps its
+    the lowest *_ms and *_s but the highest *_per_s), the highest peak RSS (the worst); a detect video keeps its
     fastest pass whole; strings and other values come from the first file."""
     def merge(key, values):
         first = values[0]
@@ -523,7 +523,8 @@ def best(out_path, paths):
             return {k: merge(k, [v[k] for v in values if isinstance(v, dict) and k in v]) for k in first}
         if number(first) is None or any(number(v) is None for v in values):
             return first
-        return min(values) if key.endswith(("_ms", "_s")) else max(values)
+        duration = key.endswith(("_ms", "_s")) and not key.endswith("_per_s")
+        return min(values) if duration else max(values)
 
     runs = [json.loads(Path(p).read_text()) for p in paths]
     Path(out_path).write_text(json.dumps(merge("", runs), indent=2) + "\n")
