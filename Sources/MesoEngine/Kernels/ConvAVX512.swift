@@ -11,7 +11,7 @@ import Darwin
 /// Output channels sit in the 16 lanes, `group` pixels per vector: 16 channels × 1 pixel,
 /// 8 × 2 or 4 × 4. Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
 /// vector would leave half of them empty. The kernel wants the input `group`-interleaved
-/// (`mk_interleave`): a zero-padded copy in which each tap's values for `group` neighbouring
+/// (`mk_pad`, then `mk_interleave_avx512`): a zero-padded copy in which each tap's values for `group` neighbouring
 /// pixels lie side by side, so one broadcast load feeds a vector.
 ///
 /// Threads: a single image splits its rows; a batch splits its images, each thread building
@@ -94,15 +94,19 @@ enum ConvAVX512 {
                             if pool > 1 { ConvSIMD.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
                         }
                     }
-                    func interleave(image b: Int, into buffer: UnsafeMutablePointer<Float>) {
-                        mk_interleave(xp + b * h * w * cin, h, w, cin, g.padTop, g.padBottom, g.padLeft,
-                                      paddedWidth, group, buffer)
+                    /// Image `b` zero-padded, then interleaved (with one pixel per vector the padded copy is the input).
+                    func interleave(image b: Int, into buffer: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>) {
+                        mk_pad(xp + b * h * w * cin, h, w, cin, g.padTop, g.padBottom, g.padLeft, paddedWidth,
+                               group == 1 ? buffer : padded)
+                        if group > 1 { mk_interleave_avx512(padded, imageLength / group, cin, group, buffer) }
                     }
                     let scratchLength = pool > 1 ? pool * w * cout : 0
+                    let paddedLength = group > 1 ? imageLength / group : 1
                     if n == 1 {
                         let interleaved = UnsafeMutablePointer<Float>.allocate(capacity: imageLength)
-                        defer { interleaved.deallocate() }
-                        interleave(image: 0, into: interleaved)
+                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedLength)
+                        defer { interleaved.deallocate(); padded.deallocate() }
+                        interleave(image: 0, into: interleaved, padded: padded)
                         Parallelism.forEachChunk(oh, minimumPerThread: 4) { rows in
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchLength))
                             defer { scratch.deallocate() }
@@ -111,10 +115,11 @@ enum ConvAVX512 {
                     } else {
                         Parallelism.forEachChunk(n) { images in
                             let interleaved = UnsafeMutablePointer<Float>.allocate(capacity: imageLength)
+                            let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedLength)
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchLength))
-                            defer { interleaved.deallocate(); scratch.deallocate() }
+                            defer { interleaved.deallocate(); padded.deallocate(); scratch.deallocate() }
                             for b in images {
-                                interleave(image: b, into: interleaved)
+                                interleave(image: b, into: interleaved, padded: padded)
                                 outputRows(0..<oh, image: b, interleaved: interleaved, scratch: scratch)
                             }
                         }
