@@ -56,10 +56,15 @@ TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, lon
     for (long ky = 0; ky < plan->kernelHeight; ky++) {
         const float *p = row + ky * d * plan->rowLength;
         for (long r = 0; r < runs; r++) {
+            // One base pointer per group, all indexed by the tap: each broadcast is a single
+            // base + index load, with no address arithmetic between the FMAs.
+#define BASE(i) const float *t##i = p + (count > i ? i : 0) * groupStride;
+            BASE(0) BASE(1) BASE(2) BASE(3) BASE(4) BASE(5) BASE(6) BASE(7) BASE(8) BASE(9) BASE(10) BASE(11)
+#undef BASE
             for (long j = 0; j < run; j++) {
                 const __m512 wv = _mm512_loadu_ps(w + j * 16);
-                const float *tap = p + j * group;
-#define STEP(i) if (count > i) a##i = _mm512_fmadd_ps(broadcast_group(tap + i * groupStride, group), wv, a##i);
+                const long k = j * group;
+#define STEP(i) if (count > i) a##i = _mm512_fmadd_ps(broadcast_group(t##i + k, group), wv, a##i);
                 STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5) STEP(6) STEP(7) STEP(8) STEP(9) STEP(10) STEP(11)
 #undef STEP
             }
