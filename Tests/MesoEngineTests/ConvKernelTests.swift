@@ -102,4 +102,21 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         #expect(layered.shape == [n, h / pool, w / pool, cout])
         #expect(model.forward(x) == layered)
     }
+
+    /// BatchNorm → MaxPool fused at inference (MesoInception's blocks) equals the two layers run one by one, bit for bit.
+    @Test(arguments: [(1, 8, 12, 11, 2), (7, 4, 8, 12, 4), (2, 6, 10, 3, 2)])
+    func fusedNormalizationPoolEqualsLayers(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, h, w, c, pool) = shape
+        let model = Model(name: "block", inputShape: [h, w, c])
+        let bn = BatchNormalization(name: "batch_normalization_1", channels: c)
+        let variance = randomTensor([c], seed: 19).scalars.map { abs($0) + 0.1 }
+        bn.setWeights([randomTensor([c], seed: 16), randomTensor([c], seed: 17), randomTensor([c], seed: 18),
+                       Tensor(shape: [c], scalars: variance)])
+        let y = model.add(bn, model.input)
+        model.add(MaxPooling2D(name: "max_pooling2d_1", poolSize: pool), y)
+        let x = randomTensor([n, h, w, c], seed: 20)
+        let layered = model.forwardAll(x).last!
+        #expect(layered.shape == [n, h / pool, w / pool, c])
+        #expect(model.forward(x) == layered)
+    }
 }

@@ -9,7 +9,7 @@ import Darwin
 /// The AVX-512 convolution (C, in `CKernels`), for CPUs that have it; `ConvSIMD` (AVX2) otherwise.
 ///
 /// Output channels sit in the 16 lanes, `group` pixels per vector: 16 channels × 1 pixel,
-/// 8 × 2 or 4 × 4. Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
+/// 8 × 2 or 4 × 4 (MesoInception's 1- and 2-channel branches use 4 × 4 too). Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
 /// vector would leave half of them empty. The kernel wants the input `group`-interleaved
 /// (`mk_pad`, then `mk_interleave_avx512`): a zero-padded copy in which each tap's values for `group` neighbouring
 /// pixels lie side by side, so one broadcast load feeds a vector.
@@ -20,15 +20,15 @@ enum ConvAVX512 {
     /// The CPU runs AVX-512 and `MESOSCOPE_NO_AVX512` is unset (set it to measure or test the AVX2 kernels).
     static let available: Bool = mk_avx512_supported() != 0 && getenv("MESOSCOPE_NO_AVX512") == nil
 
-    /// Pixels per vector for this many output channels; nil when the AVX2 kernel suits it better
-    /// (1–2 channels would leave most of a 16-lane vector empty) or the activation is not fused here.
+    /// Pixels per vector for this many output channels (1–2 channels still use 4 pixels: 4 or 8
+    /// of 16 lanes do work, against 1 or 2 of the AVX2 kernel's 4); nil when the activation is
+    /// not one this kernel fuses.
     static func group(outputChannels: Int, activation: Activation) -> Int? {
         guard activation == .relu || activation == .linear else { return nil }
         switch outputChannels {
         case 9...: return 1
         case 5...8: return 2
-        case 3...4: return 4
-        default: return nil
+        default: return 4
         }
     }
 
@@ -91,7 +91,7 @@ enum ConvAVX512 {
                                 let row = pool == 1 ? pooled : scratch + (y - oy * pool) * w * cout
                                 mk_conv_row_avx512(&plan, interleaved + y * rowLength, row)
                             }
-                            if pool > 1 { ConvSIMD.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
+                            if pool > 1 { Elementwise.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
                         }
                     }
                     /// Image `b` zero-padded, then interleaved (with one pixel per vector the padded copy is the input).
