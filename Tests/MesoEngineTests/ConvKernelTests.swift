@@ -44,6 +44,8 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         Case(n: 1, h: 4, w: 1, cin: 4, cout: 4, k: 3, dilation: 2, activation: .relu),
         Case(n: 1, h: 6, w: 40, cin: 16, cout: 16, k: 5, dilation: 1, activation: .relu),
         Case(n: 3, h: 7, w: 33, cin: 8, cout: 8, k: 5, dilation: 1, activation: .linear),
+        Case(n: 1, h: 5, w: 19, cin: 3, cout: 11, k: 1, dilation: 1, activation: .relu),
+        Case(n: 2, h: 3, w: 7, cin: 11, cout: 4, k: 1, dilation: 1, activation: .relu),
     ]
 
     @Test(arguments: cases, paths)

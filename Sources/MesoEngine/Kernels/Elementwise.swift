@@ -36,14 +36,20 @@ enum Elementwise {
         x.scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
                 let xp = xb.baseAddress!, op = ob.baseAddress!
+                // The scale and shift repeated along a window's rows, so the affine is one flat,
+                // vectorisable loop whatever the channel count.
+                let length = pool * w * c
+                let scaleRow = (0..<length).map { scale[$0 % c] }, shiftRow = (0..<length).map { shift[$0 % c] }
                 Parallelism.forEachChunk(n * oh, minimumPerThread: 4) { outRows in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: pool * w * c)
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: length)
                     defer { scratch.deallocate() }
                     for outRow in outRows {
                         let (b, oy) = outRow.quotientAndRemainder(dividingBy: oh)
                         let src = xp + (b * h + oy * pool) * w * c
-                        for p in 0..<(pool * w) {
-                            for ch in 0..<c { scratch[p * c + ch] = src[p * c + ch] * scale[ch] + shift[ch] }
+                        scaleRow.withUnsafeBufferPointer { sr in
+                            shiftRow.withUnsafeBufferPointer { tr in
+                                for i in 0..<length { scratch[i] = src[i] * sr[i] + tr[i] }
+                            }
                         }
                         maxPoolRows(scratch, width: w, channels: c, pool: pool, into: op + outRow * ow * c)
                     }
