@@ -40,29 +40,41 @@ TARGET INLINE __m512 rectified(__m512 v) {
 /// acc[i] += broadcast(input tap j of group i) · weights[j] over every tap: `count` independent
 /// FMA chains share each weight load.
 TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, long x0, long block,
-                               float *output, const int count, const long group) {
-    const long cin = plan->inputChannels, d = plan->dilation, kw = plan->kernelWidth;
+                               float *output, const int count, const long group, const long channels) {
+    // `channels` is the input channel count when known at compile time (0: read it from the
+    // plan); then the groups' offsets are constants, folded into each load's address.
+    const long cin = channels ? channels : plan->inputChannels, d = plan->dilation, kw = plan->kernelWidth;
     const long run = d == 1 ? kw * cin : cin;       // contiguous taps: a kernel row, or one tap's channels
     const long runs = d == 1 ? 1 : kw;
     const long taps = plan->kernelHeight * kw * cin;
     const long groupStride = group * cin * group;   // floats between neighbouring groups' inputs
     const float *w = plan->weights + block * taps * 16;
-    __m512 acc[16];   // fixed size, so the unrolled, constant-count loops keep them in registers
+    // Named accumulators rather than an array: an array indexed by the store loop below stays
+    // in memory, and the FMA loop then stores every accumulator back on every tap.
     const __m512 bias = _mm512_loadu_ps(plan->bias + block * 16);
-    for (int i = 0; i < count; i++) acc[i] = bias;
+    __m512 a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias;
+    __m512 a6 = bias, a7 = bias, a8 = bias, a9 = bias, a10 = bias, a11 = bias;
     const float *row = input + x0 * cin * group;
     for (long ky = 0; ky < plan->kernelHeight; ky++) {
         const float *p = row + ky * d * plan->rowLength;
         for (long r = 0; r < runs; r++) {
+            // One base pointer per group, all indexed by the tap: each broadcast is a single
+            // base + index load, with no address arithmetic between the FMAs.
+#define BASE(i) const float *t##i = p + (count > i ? i : 0) * groupStride;
+            BASE(0) BASE(1) BASE(2) BASE(3) BASE(4) BASE(5) BASE(6) BASE(7) BASE(8) BASE(9) BASE(10) BASE(11)
+#undef BASE
             for (long j = 0; j < run; j++) {
                 const __m512 wv = _mm512_loadu_ps(w + j * 16);
-                for (int i = 0; i < count; i++)
-                    acc[i] = _mm512_fmadd_ps(broadcast_group(p + i * groupStride + j * group, group), wv, acc[i]);
+                const long k = j * group;
+#define STEP(i) if (count > i) a##i = _mm512_fmadd_ps(broadcast_group(t##i + k, group), wv, a##i);
+                STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5) STEP(6) STEP(7) STEP(8) STEP(9) STEP(10) STEP(11)
+#undef STEP
             }
             w += run * 16;
             p += d * cin * group;
         }
     }
+    const __m512 acc[12] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11};
     const long cout = plan->outputChannels, perVector = 16 / group;
     __m512i toPixels = _mm512_setzero_si512();   // lane e·perVector + k ← lane k·group + e
     if (group > 1) {
@@ -99,24 +111,35 @@ TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, lon
 /// Every block of one output row, `steps` groups at a time. The last full step is moved back to
 /// end at the row's end (its overlap is recomputed and stored again, with the same values).
 TARGET INLINE void conv_row(const mk_conv_plan *plan, const float *input, float *output,
-                            const long group, const int steps) {
+                            const long group, const int steps, const long channels) {
     const long groups = (plan->width + group - 1) / group;
     for (long block = 0; block < plan->blocks; block++) {
         if (groups < steps) {
-            for (long q = 0; q < groups; q++) conv_groups(plan, input, q * group, block, output, 1, group);
+            for (long q = 0; q < groups; q++) conv_groups(plan, input, q * group, block, output, 1, group, channels);
             continue;
         }
         long q = 0;
-        for (; q + steps <= groups; q += steps) conv_groups(plan, input, q * group, block, output, steps, group);
-        if (q < groups) conv_groups(plan, input, (groups - steps) * group, block, output, steps, group);
+        for (; q + steps <= groups; q += steps) conv_groups(plan, input, q * group, block, output, steps, group, channels);
+        if (q < groups) conv_groups(plan, input, (groups - steps) * group, block, output, steps, group, channels);
     }
 }
 
 TARGET void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output) {
+    // Meso-4's layers and their input gradients have 3, 8 or 16 input channels.
+    const long cin = plan->inputChannels;
     switch (plan->group) {
-    case 1: conv_row(plan, input, output, 1, 12); break;
-    case 2: conv_row(plan, input, output, 2, 8); break;
-    default: conv_row(plan, input, output, 4, 8); break;
+    case 1:
+        if (cin == 8) conv_row(plan, input, output, 1, 12, 8);
+        else if (cin == 16) conv_row(plan, input, output, 1, 12, 16);
+        else conv_row(plan, input, output, 1, 12, 0);
+        break;
+    case 2:
+        if (cin == 3) conv_row(plan, input, output, 2, 8, 3);
+        else if (cin == 8) conv_row(plan, input, output, 2, 8, 8);
+        else if (cin == 16) conv_row(plan, input, output, 2, 8, 16);
+        else conv_row(plan, input, output, 2, 8, 0);
+        break;
+    default: conv_row(plan, input, output, 4, 8, 0); break;
     }
 }
 
@@ -197,6 +220,42 @@ TARGET void mk_conv_kernel_gradient_avx512(const float *padded, long paddedWidth
     }
 }
 
+// MARK: Input layout
+
+/// out[group·i + e] = in[i + e·channels]: for a padded NHWC image read as one flat sequence,
+/// that puts each tap's value for `group` neighbouring pixels side by side. Pixels past a row's
+/// end take the next row's values, which only output lanes past the row's end ever read.
+/// Group 2 is one two-source permute per 16 outputs; group 4 is the same twice.
+TARGET void mk_interleave_avx512(const float *in, long count, long channels, long group, float *out) {
+    const long reach = (group - 1) * channels + 16;   // floats read ahead of position i
+    long i = 0;
+    if (group == 2) {
+        const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        for (; i + reach <= count; i += 16) {
+            const __m512 a = _mm512_loadu_ps(in + i), b = _mm512_loadu_ps(in + i + channels);
+            _mm512_storeu_ps(out + 2 * i, _mm512_permutex2var_ps(a, low, b));
+            _mm512_storeu_ps(out + 2 * i + 16, _mm512_permutex2var_ps(a, high, b));
+        }
+    } else if (group == 4) {
+        const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        for (; i + reach <= count; i += 16) {
+            const __m512 a0 = _mm512_loadu_ps(in + i), a1 = _mm512_loadu_ps(in + i + channels);
+            const __m512 a2 = _mm512_loadu_ps(in + i + 2 * channels), a3 = _mm512_loadu_ps(in + i + 3 * channels);
+            // (a0, a2) and (a1, a3) interleaved, then those two interleaved: a0 a1 a2 a3 per position.
+            const __m512 p0 = _mm512_permutex2var_ps(a0, low, a2), p1 = _mm512_permutex2var_ps(a0, high, a2);
+            const __m512 q0 = _mm512_permutex2var_ps(a1, low, a3), q1 = _mm512_permutex2var_ps(a1, high, a3);
+            _mm512_storeu_ps(out + 4 * i, _mm512_permutex2var_ps(p0, low, q0));
+            _mm512_storeu_ps(out + 4 * i + 16, _mm512_permutex2var_ps(p0, high, q0));
+            _mm512_storeu_ps(out + 4 * i + 32, _mm512_permutex2var_ps(p1, low, q1));
+            _mm512_storeu_ps(out + 4 * i + 48, _mm512_permutex2var_ps(p1, high, q1));
+        }
+    }
+    for (; i < count; i++)
+        for (long e = 0; e < group; e++) out[group * i + e] = i + e * channels < count ? in[i + e * channels] : 0;
+}
+
 #else
 
 int mk_avx512_supported(void) { return 0; }
@@ -208,24 +267,21 @@ void mk_conv_kernel_gradient_avx512(const float *padded, long paddedWidth, long 
     (void)padded; (void)paddedWidth; (void)cin; (void)dZ; (void)height; (void)width; (void)cout;
     (void)kernelHeight; (void)kernelWidth; (void)d; (void)dKernel;
 }
+void mk_interleave_avx512(const float *in, long count, long channels, long group, float *out) {
+    (void)in; (void)count; (void)channels; (void)group; (void)out;
+}
 
 #endif
 
-void mk_interleave(const float *x, long height, long width, long channels, long top, long bottom,
-                   long left, long paddedWidth, long group, float *out) {
-    for (long y = 0; y < top + height + bottom; y++) {
-        const long sy = y - top;
-        for (long s = 0; s < paddedWidth; s++) {
-            float *dst = out + (y * paddedWidth + s) * channels * group;
-            for (long e = 0; e < group; e++) {
-                const long sx = s + e - left;
-                if (sy < 0 || sy >= height || sx < 0 || sx >= width) {
-                    for (long c = 0; c < channels; c++) dst[c * group + e] = 0;
-                } else {
-                    const float *src = x + (sy * width + sx) * channels;
-                    for (long c = 0; c < channels; c++) dst[c * group + e] = src[c];
-                }
-            }
-        }
+void mk_pad(const float *x, long height, long width, long channels, long top, long bottom, long left,
+            long paddedWidth, float *out) {
+    const long rowLength = paddedWidth * channels;
+    __builtin_memset(out, 0, (size_t)(top * rowLength) * sizeof(float));
+    for (long y = 0; y < height; y++) {
+        float *row = out + (top + y) * rowLength;
+        __builtin_memset(row, 0, (size_t)(left * channels) * sizeof(float));
+        __builtin_memcpy(row + left * channels, x + y * width * channels, (size_t)(width * channels) * sizeof(float));
+        __builtin_memset(row + (left + width) * channels, 0, (size_t)((paddedWidth - left - width) * channels) * sizeof(float));
     }
+    __builtin_memset(out + (top + height) * rowLength, 0, (size_t)(bottom * rowLength) * sizeof(float));
 }

@@ -18,7 +18,7 @@ int mk_avx512_supported(void);
 ///
 /// A 16-lane vector holds `group` neighbouring output pixels × (16 / group) output channels,
 /// lane k·group + e = channel k of pixel e, so convolutions with 8 or 4 output channels fill
-/// every lane. The input is `group`-interleaved (see `mk_interleave`), so one broadcast load
+/// every lane. The input is `group`-interleaved (see `mk_interleave_avx512`), so one broadcast load
 /// gives a tap's value for the `group` pixels.
 typedef struct {
     long width;          ///< output pixels per row (= input width, 'same' padding)
@@ -39,11 +39,13 @@ typedef struct {
 /// starting at `input` (the padded row aligned with this output row).
 void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output);
 
-/// The `group`-interleaved, zero-padded copy of one NHWC image `[height][width][channels]`:
-/// out[y][s][c][e] = x[y − top][s + e − left][c], zero outside the image, for
-/// y < top + height + bottom and s < paddedWidth (≥ width rounded up to `group`, plus padding).
-void mk_interleave(const float *x, long height, long width, long channels, long top, long bottom,
-                   long left, long paddedWidth, long group, float *out);
+/// One NHWC image `[height][width][channels]` zero-padded to `[top + height + bottom][paddedWidth][channels]`.
+void mk_pad(const float *x, long height, long width, long channels, long top, long bottom, long left,
+            long paddedWidth, float *out);
+
+/// The `group`-interleaved copy of a padded image, `count` floats read as one sequence:
+/// out[group·i + e] = in[i + e·channels] (0 past the end), i.e. out[y][s][c][e] = padded[y][s + e][c].
+void mk_interleave_avx512(const float *in, long count, long channels, long group, float *out);
 
 /// One image's kernel gradient of a stride-1 convolution, overwriting `dKernel`
 /// `[kernelHeight][kernelWidth][inputChannels][outputChannels]`:

@@ -109,7 +109,7 @@ enum ConvSIMD {
                                 }
                             }
                             if pool > 1 {
-                                maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
+                                Elementwise.maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
                                             into: op + outRowIndex * ow * cout)
                             }
                            }
@@ -120,21 +120,6 @@ enum ConvSIMD {
             }
         }
         return Tensor(shape: [n, oh, ow, cout], scalars: out)
-    }
-
-    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of `width`×`channels`).
-    static func maxPoolRows(_ rows: UnsafePointer<Float>, width: Int, channels: Int, pool: Int,
-                            into out: UnsafeMutablePointer<Float>) {
-        for ox in 0..<(width / pool) {
-            let dst = out + ox * channels
-            dst.update(from: rows + ox * pool * channels, count: channels)
-            for r in 0..<pool {
-                for dx in 0..<pool {
-                    let src = rows + (r * width + ox * pool + dx) * channels
-                    for c in 0..<channels { dst[c] = max(dst[c], src[c]) }
-                }
-            }
-        }
     }
 
     typealias Accumulators<V> = (V, V, V, V, V, V, V, V)
