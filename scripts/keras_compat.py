@@ -35,6 +35,37 @@ def meso4():
     return keras.Model(inputs=x, outputs=y)
 
 
+def mesoinception4():
+    """MesoInception-4 as the authors' classifiers.py builds it: two InceptionLayer blocks, two conv blocks, Meso-4's head."""
+    def inception(x, a, b, c, d):
+        x1 = layers.Conv2D(a, (1, 1), padding="same", activation="relu")(x)
+        x2 = layers.Conv2D(b, (1, 1), padding="same", activation="relu")(x)
+        x2 = layers.Conv2D(b, (3, 3), padding="same", activation="relu")(x2)
+        x3 = layers.Conv2D(c, (1, 1), padding="same", activation="relu")(x)
+        x3 = layers.Conv2D(c, (3, 3), dilation_rate=2, padding="same", activation="relu")(x3)
+        x4 = layers.Conv2D(d, (1, 1), padding="same", activation="relu")(x)
+        x4 = layers.Conv2D(d, (3, 3), dilation_rate=3, padding="same", activation="relu")(x4)
+        return layers.Concatenate(axis=-1)([x1, x2, x3, x4])
+
+    x = keras.Input(shape=(256, 256, 3))
+    y = x
+    for a, b, c, d in [(1, 4, 4, 2), (2, 4, 4, 2)]:
+        y = inception(y, a, b, c, d)
+        y = layers.BatchNormalization()(y)
+        y = layers.MaxPooling2D(pool_size=(2, 2), padding="same")(y)
+    for pool in (2, 4):
+        y = layers.Conv2D(16, (5, 5), padding="same", activation="relu")(y)
+        y = layers.BatchNormalization()(y)
+        y = layers.MaxPooling2D(pool_size=(pool, pool), padding="same")(y)
+    y = layers.Flatten()(y)
+    y = layers.Dropout(0.5)(y)
+    y = layers.Dense(16)(y)
+    y = layers.LeakyReLU(negative_slope=0.1)(y)
+    y = layers.Dropout(0.5)(y)
+    y = layers.Dense(1, activation="sigmoid")(y)
+    return keras.Model(inputs=x, outputs=y)
+
+
 def main():
     weights, predictions = sys.argv[1], sys.argv[2]
     shared = os.environ.get("MESOSCOPE_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "shared"))

@@ -3,19 +3,32 @@
 
     peer_bench.py
         Runs the peers and prints ONE JSON object on stdout:
-        {"onnxruntime": {"meso4": {"b1": img/s, "b32": ..., "b256": ...},
-                         "mesoinception4": {...}},
+        {"onnxruntime": {"meso4": {"b1": img/s, "b32": ..., "b256": ...}, "mesoinception4": {...}},
+         "keras_forward": {same}, "keras": {"train": {"all_ms", "dense_only_ms"}},
+         "keras_epoch": {"epoch_1000": {"all_s", "frozen_s"}},
+         "keras_predict_folder": {"predict_folder": {"images", "images_per_s", "peak_rss_mb"}},
          "settings": {...}, "machine": {...}, "versions": {...}}
         Progress goes to stderr.
 
     peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]
-        Prints the comparison table (Mesoscope vs onnxruntime, share of the physical
-        limit) on stdout; with --json also writes the merged numbers to OUT.json.
-        Needs only the standard library.
+        Prints every comparison (forward vs onnxruntime and Keras, share of the physical limit,
+        training step, epoch, predict on a folder, detect vs the original pipeline) on stdout;
+        with --json also writes the merged numbers to OUT.json. Needs only the standard library.
+
+    peer_bench.py best OUT.json IN.json...
+        Merges repeated passes (see best()).
+
+    peer_bench.py predict-folder OUT
+        Writes the bulk-scoring folder: 2,000 JPEG face crops of mixed sizes (needs Pillow).
+
+    peer_bench.py keras-predict-folder FOLDER
+        The Keras bulk-scoring peer alone, in this process (bench_keras_predict_folder runs it).
 
 Env overrides:
-    MESOSCOPE_SHARED          the shared folder (default: <repo>/../shared)
-    PEER_BENCH_ROUND_SECONDS  target length of one timing round (default 1.2)
+    MESOSCOPE_SHARED                the shared folder (default: <repo>/../shared)
+    PEER_BENCH_ROUND_SECONDS        target length of one timing round (default 1.2)
+    MESOSCOPE_BENCH_CROPS           the epoch peer's class folders (skipped when unset)
+    MESOSCOPE_BENCH_PREDICT_FOLDER  the bulk-scoring peer's folder (skipped when unset)
 
 Each peer is one function, bench_<peer>(), returning {model: {"bN": img/s}}; add new peers
 (e.g. a Keras training step) to PEERS.
@@ -25,17 +38,25 @@ import json
 import math
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The physical limit (issue 6): this machine's measured float32 matmul peak over each network's
+# work per 256x256 face. The same constants are in MesoscopeKit's Benchmark (limit_share).
+PEAK_FLOPS = 321e9
 # key -> (display name, ONNX file under reference/onnx, physical limit in img/s on this machine)
 MODELS = {
-    "meso4": ("Meso-4", "Meso4.onnx", 2670.0),
-    "mesoinception4": ("MesoInception-4", "MesoInception4.onnx", 2810.0),
+    "meso4": ("Meso-4", "Meso4.onnx", PEAK_FLOPS / 120e6),
+    "mesoinception4": ("MesoInception-4", "MesoInception4.onnx", PEAK_FLOPS / 114e6),
 }
+# The original Python pipeline on the shared videos at 30 sampled frames, measured on this
+# machine in the video issue (it cannot run here): analysed frames/s, and peak RSS.
+ORIGINAL_DETECT_FPS = (0.6, 1.6)
+ORIGINAL_DETECT_RSS_MB = 1000.0
 BATCHES = (1, 32, 256)
 ROUNDS = 3
 WARMUP_SECONDS = 0.5
@@ -120,6 +141,27 @@ def bench_onnxruntime(info):
     return results
 
 
+def bench_keras_forward(info):
+    """Keras/TF inference (model.predict_on_batch) of both networks, built as the authors'
+    classifiers.py, on the same random inputs as the onnxruntime peer (NHWC)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import keras_compat
+
+    rng = np.random.default_rng(0)
+    results = {}
+    for key, (name, _, _) in MODELS.items():
+        model = getattr(keras_compat, key)()
+        results[key] = {}
+        for batch in BATCHES:
+            x = rng.random((batch, 256, 256, 3), dtype=np.float32)
+            rate, reps = throughput(lambda: model.predict_on_batch(x), batch)
+            results[key][f"b{batch}"] = round(rate, 2)
+            log(f"keras {name} b{batch}: {rate:.1f} img/s (best of {ROUNDS} rounds x {reps} runs)")
+    return results
+
+
 def bench_keras_train(info):
     """Keras/TF training step of Meso-4 at batch 32 (MSE + Adam, train_on_batch): all layers
     trainable, and the convolutions frozen (only the dense head trains), as `mesoscope bench`."""
@@ -200,9 +242,85 @@ def bench_keras_epoch(info):
     return {"epoch_1000": results}
 
 
-# name in the JSON -> function(info) returning its figures
+# The bulk-scoring folder: face crops stretched to these sizes (width, height), in turn, and saved
+# as JPEG, so decoding is part of the work and no size is favoured. 468x468 is the crops' own size.
+PREDICT_FOLDER_SIZES = ((96, 96), (128, 160), (192, 192), (256, 256), (320, 320), (400, 360), (468, 468), (600, 600))
+
+
+def make_predict_folder(out, count=2000):
+    """Writes `count` JPEG face crops of mixed sizes to OUT/df and OUT/real (half each): the
+    shared test faces first, then mesonet-train-2k crops in sorted order. Kept when complete."""
+    from PIL import Image
+    out = Path(out)
+    stamp = out / f".complete-{count}"
+    if stamp.is_file():
+        return
+    shared = shared_dir()
+    for folder in ("df", "real"):
+        sources = sorted((shared / "mesonet" / "test_images" / folder).glob("*.jpg"))
+        sources += sorted((shared / "datasets" / "mesonet-train-2k" / folder).glob("*.jpg"))
+        if len(sources) < count // 2:
+            sys.exit(f"peer_bench: {len(sources)} {folder} crops under {shared}, {count // 2} needed")
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for index, source in enumerate(sources[:count // 2]):
+            size = PREDICT_FOLDER_SIZES[index % len(PREDICT_FOLDER_SIZES)]
+            image = Image.open(source).convert("RGB").resize(size, Image.BILINEAR)
+            image.save(out / folder / f"{index:05d}_{source.stem}.jpg", quality=90)
+    stamp.touch()
+    log(f"wrote {count} crops of mixed sizes to {out}")
+
+
+def keras_predict_folder(folder):
+    """Keras' own bulk scoring, as a user writes it: ImageDataGenerator(rescale=1/255)
+    .flow_from_directory(folder, 256x256, batch 32) + model.predict on Meso-4. Prints
+    {"images", "images_per_s"} on stdout. Runs in its own process, so that its peak RSS is its own.
+
+    The model is built and run once on one batch before the clock starts (Keras' graph tracing
+    is not counted); the clock covers the folder scan, every decode and resize, and predict."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    from tensorflow.keras.preprocessing.image import ImageDataGenerator
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from keras_compat import meso4
+
+    model = meso4()
+    model.predict(np.zeros((32, 256, 256, 3), dtype=np.float32), batch_size=32, verbose=0)
+    start = time.perf_counter()
+    flow = ImageDataGenerator(rescale=1 / 255).flow_from_directory(
+        folder, target_size=(256, 256), batch_size=32, class_mode=None, shuffle=False)
+    scores = model.predict(flow, verbose=0)
+    elapsed = time.perf_counter() - start
+    if len(scores) != flow.samples:
+        sys.exit(f"peer_bench: predict gave {len(scores)} scores for {flow.samples} images")
+    json.dump({"images": flow.samples, "images_per_s": round(flow.samples / elapsed, 2)}, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def bench_keras_predict_folder(info):
+    """keras_predict_folder() in a child process on $MESOSCOPE_BENCH_PREDICT_FOLDER, with the
+    child's peak RSS from wait4; skipped when the variable is unset."""
+    folder = os.environ.get("MESOSCOPE_BENCH_PREDICT_FOLDER")
+    if not folder:
+        return {}
+    child = subprocess.Popen([sys.executable, __file__, "keras-predict-folder", folder], stdout=subprocess.PIPE)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"peer_bench: the Keras predict-folder peer failed (exit code {child.returncode})")
+    result = json.loads(output.splitlines()[-1])  # flow_from_directory prints "Found N images" first
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # kilobytes on Linux
+    log(f"keras flow_from_directory + predict on {result['images']} images: {result['images_per_s']:.1f} img/s, "
+        f"peak RSS {result['peak_rss_mb']:.0f} MB")
+    return {"predict_folder": result}
+
+
+# name in the JSON -> function(info) returning its figures. The predict-folder peer goes first,
+# while this process is small: Linux counts the parent's memory at the fork in a child's peak RSS.
 PEERS = {
+    "keras_predict_folder": bench_keras_predict_folder,
     "onnxruntime": bench_onnxruntime,
+    "keras_forward": bench_keras_forward,
     "keras": bench_keras_train,
     "keras_epoch": bench_keras_epoch,
 }
@@ -283,12 +401,13 @@ def report(mesoscope_path, peer_path, json_out=None):
     mesoscope = json.loads(Path(mesoscope_path).read_text())
     peer = json.loads(Path(peer_path).read_text())
     ort = peer.get("onnxruntime", {})
+    keras_forward = peer.get("keras_forward", {})
 
     def fmt(value, spec):
         return "-" if value is None else format(value, spec)
 
-    header = ("model", "batch", "Mesoscope img/s", "onnxruntime img/s", "ratio", "Mesoscope % limit",
-              "onnxruntime % limit")
+    header = ("model", "batch", "Mesoscope img/s", "onnxruntime img/s", "ratio", "Keras img/s", "ratio",
+              "Mesoscope % limit", "onnxruntime % limit")
     rows = []
     merged = {}
     for key, (name, _, limit) in MODELS.items():
@@ -297,13 +416,16 @@ def report(mesoscope_path, peer_path, json_out=None):
             b = f"b{batch}"
             ours = number(mesoscope.get(key, {}).get(b))
             theirs = number(ort.get(key, {}).get(b))
+            keras = number(keras_forward.get(key, {}).get(b))
             ratio = ours / theirs if ours is not None and theirs else None
+            keras_ratio = ours / keras if ours is not None and keras else None
             share = 100 * ours / limit if ours is not None else None
             peer_share = 100 * theirs / limit if theirs is not None else None
-            merged[key][b] = {"mesoscope": ours, "onnxruntime": theirs, "ratio": ratio,
-                              "mesoscope_pct_of_limit": share, "onnxruntime_pct_of_limit": peer_share,
-                              "limit": limit}
+            merged[key][b] = {"mesoscope": ours, "onnxruntime": theirs, "ratio": ratio, "keras": keras,
+                              "keras_ratio": keras_ratio, "mesoscope_pct_of_limit": share,
+                              "onnxruntime_pct_of_limit": peer_share, "limit": limit}
             rows.append((name, str(batch), fmt(ours, ".1f"), fmt(theirs, ".1f"), fmt(ratio, ".2f"),
+                         fmt(keras, ".1f"), fmt(keras_ratio, ".2f"),
                          fmt(share, ".1f") + ("%" if share is not None else ""),
                          fmt(peer_share, ".1f") + ("%" if peer_share is not None else "")))
 
@@ -314,7 +436,13 @@ def report(mesoscope_path, peer_path, json_out=None):
         lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     limits = ", ".join(f"{name} {limit:.0f} img/s" for name, _, limit in MODELS.values())
     lines.append("")
-    lines.append(f"ratio = Mesoscope / onnxruntime; % limit = share of the physical limit ({limits}).")
+    lines.append(f"ratio = Mesoscope / peer; % limit = share of the physical limit ({limits}: "
+                 f"{PEAK_FLOPS / 1e9:.0f} GFLOP/s over 120 and 114 MFLOP per face).")
+    shares = mesoscope.get("limit_share", {})
+    if shares:
+        best = ", ".join(f"{MODELS[k][0]} {100 * number(v):.1f}%" for k, v in shares.items() if k in MODELS and number(v) is not None)
+        lines.append(f"Mesoscope's best batch reaches {best} of the limit (limit_share).")
+        merged["limit_share"] = shares
     settings = peer.get("settings", {}).get("onnxruntime", {})
     versions = peer.get("versions", {})
     lines.append(f"onnxruntime {versions.get('onnxruntime', '?')}, default session options "
@@ -344,6 +472,37 @@ def report(mesoscope_path, peer_path, json_out=None):
             speedup = theirs / ours if ours and theirs else None
             merged.setdefault("epoch_1000", {})[key] = {"mesoscope": ours, "keras": theirs, "speedup": speedup}
             lines.append(f"  {label:22}  Mesoscope {fmt(ours, '8.1f')}  Keras {fmt(theirs, '8.1f')}  speed-up {fmt(speedup, '.2f')}")
+    ours_folder = mesoscope.get("predict_folder", {})
+    keras_folder = peer.get("keras_predict_folder", {}).get("predict_folder", {})
+    if ours_folder or keras_folder:
+        ours, theirs = number(ours_folder.get("images_per_s")), number(keras_folder.get("images_per_s"))
+        ours_rss, theirs_rss = number(ours_folder.get("peak_rss_mb")), number(keras_folder.get("peak_rss_mb"))
+        speedup = ours / theirs if ours and theirs else None
+        merged["predict_folder"] = {"mesoscope": ours_folder, "keras": keras_folder, "speedup": speedup}
+        lines.append("")
+        lines.append(f"Bulk scoring, {keras_folder.get('images', 2000)} JPEG face crops of mixed sizes, end to end with decoding "
+                     "(images/s; speed-up = Mesoscope / Keras flow_from_directory + predict; target >= 3x, RSS < 300 MB):")
+        lines.append(f"  Mesoscope predict  {fmt(ours, '8.1f')} img/s  peak RSS {fmt(ours_rss, '6.0f')} MB")
+        lines.append(f"  Keras              {fmt(theirs, '8.1f')} img/s  peak RSS {fmt(theirs_rss, '6.0f')} MB")
+        lines.append(f"  speed-up {fmt(speedup, '.2f')}")
+    detect = mesoscope.get("detect", {})
+    videos = {label: figures for label, figures in detect.items() if isinstance(figures, dict)}
+    if videos:
+        low, high = ORIGINAL_DETECT_FPS
+        stages = list(next(iter(videos.values())).get("stages_ms", {}))
+        lines.append("")
+        lines.append(f"detect end to end, 30 sampled frames (ms per analysed frame by stage; the original pipeline: "
+                     f"{low}-{high} frames/s, ~{ORIGINAL_DETECT_RSS_MB:.0f} MB peak RSS, quoted from the video issue):")
+        lines.append(f"  {'video':<6} {'frames/s':>8} {'vs original':>12} " + " ".join(f"{s:>14}" for s in stages))
+        merged["detect"] = {}
+        for label, figures in videos.items():
+            fps = number(figures.get("frames_per_s"))
+            ratio = (fps / high, fps / low) if fps else None
+            merged["detect"][label] = {"mesoscope": figures, "vs_original": ratio}
+            cells = " ".join(f"{fmt(number(figures['stages_ms'].get(s)), '14.1f')}" for s in stages)
+            lines.append(f"  {label:<6} {fmt(fps, '8.1f')} {(f'{ratio[0]:.0f}-{ratio[1]:.0f}x' if ratio else '-'):>12} {cells}")
+        rss = number(detect.get("peak_rss_mb"))
+        lines.append(f"  peak RSS {fmt(rss, '.0f')} MB (original ~{ORIGINAL_DETECT_RSS_MB:.0f} MB)")
     print("\n".join(lines))
 
     if json_out:
@@ -353,14 +512,19 @@ def report(mesoscope_path, peer_path, json_out=None):
 
 def best(out_path, paths):
     """Merges the result files of repeated passes: the best figure of each (the highest img/s,
-    the lowest *_ms); strings and other values come from the first file."""
+    the lowest *_ms and *_s but the highest *_per_s), the highest peak RSS (the worst); a detect video keeps its
+    fastest pass whole; strings and other values come from the first file."""
     def merge(key, values):
         first = values[0]
+        if isinstance(first, dict) and "frames_per_s" in first:
+            # A detect video: its stage times come from the same pass as its best frames/s.
+            return max(values, key=lambda v: number(v.get("frames_per_s")) or 0.0)
         if isinstance(first, dict):
             return {k: merge(k, [v[k] for v in values if isinstance(v, dict) and k in v]) for k in first}
         if number(first) is None or any(number(v) is None for v in values):
             return first
-        return min(values) if key.endswith(("_ms", "_s")) else max(values)
+        duration = key.endswith(("_ms", "_s")) and not key.endswith("_per_s")
+        return min(values) if duration else max(values)
 
     runs = [json.loads(Path(p).read_text()) for p in paths]
     Path(out_path).write_text(json.dumps(merge("", runs), indent=2) + "\n")
@@ -373,9 +537,14 @@ def main(argv):
         best(argv[1], argv[2:])
     elif argv[0] == "report" and len(argv) in (3, 5) and (len(argv) == 3 or argv[3] == "--json"):
         report(argv[1], argv[2], argv[4] if len(argv) == 5 else None)
+    elif argv[0] == "predict-folder" and len(argv) == 2:
+        make_predict_folder(argv[1])
+    elif argv[0] == "keras-predict-folder" and len(argv) == 2:
+        keras_predict_folder(argv[1])
     else:
         sys.exit("usage: peer_bench.py | peer_bench.py report MESOSCOPE.json PEER.json [--json OUT.json]"
-                 " | peer_bench.py best OUT.json IN.json...")
+                 " | peer_bench.py best OUT.json IN.json... | peer_bench.py predict-folder OUT"
+                 " | peer_bench.py keras-predict-folder FOLDER")
 
 
 if __name__ == "__main__":

@@ -87,3 +87,23 @@ extension Benchmark {
         return (images.map { $0! }, chosen.map { $0.label!.networkTarget })
     }
 }
+
+extension Benchmark {
+    /// The float32 matmul peak measured on the project's 2-core machine (issue 6), in FLOP/s.
+    public static let peakFLOPsPerSecond = 321e9
+
+    /// The work of one 256×256 face (issue 6, a multiply-add counting 2): 120 MFLOP for Meso-4,
+    /// 114 MFLOP for MesoInception-4.
+    public static func flopsPerImage(_ architecture: Architecture) -> Double {
+        switch architecture {
+        case .meso4: 120e6
+        case .mesoInception4: 114e6
+        }
+    }
+
+    /// The most images/s the machine could score if every cycle did useful matmul work: the
+    /// yardstick of `limit_share`.
+    public static func limitImagesPerSecond(_ architecture: Architecture) -> Double {
+        peakFLOPsPerSecond / flopsPerImage(architecture)
+    }
+}

@@ -46,17 +46,23 @@ public final class Detector: @unchecked Sendable {
     }
 
     /// The network input for a batch of faces: `[N, 256, 256, 3]` in [0, 1], normalised when
-    /// the weights came with featurewise statistics.
+    /// the weights came with featurewise statistics. Each face is resized and scaled straight
+    /// into its slot of the batch, with no intermediate image or array.
     public func input(for images: [RGBImage]) -> Tensor {
         let side = MesoNet.inputSide
-        var scalars: [Float] = []
-        scalars.reserveCapacity(images.count * side * side * 3)
-        for image in images { scalars += image.kerasInput(side: side) }
-        if let normalization {
-            for index in scalars.indices {
-                let channel = index % 3
-                scalars[index] = (scalars[index] - normalization.mean[channel]) / (normalization.std[channel] + 1e-6)
+        let perImage = side * side * 3
+        let scalars = [Float](unsafeUninitializedCapacity: images.count * perImage) { buffer, count in
+            for (index, image) in images.enumerated() {
+                let slot = UnsafeMutableBufferPointer(rebasing: buffer[index * perImage..<(index + 1) * perImage])
+                image.writeKerasInput(side: side, into: slot)
+                if let normalization {
+                    for offset in slot.indices {
+                        let channel = offset % 3
+                        slot[offset] = (slot[offset] - normalization.mean[channel]) / (normalization.std[channel] + 1e-6)
+                    }
+                }
             }
+            count = images.count * perImage
         }
         return Tensor(shape: [images.count, side, side, 3], scalars: scalars)
     }

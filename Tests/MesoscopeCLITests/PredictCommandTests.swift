@@ -60,6 +60,62 @@ import Testing
         #expect(rows[2]["path"] as? String == empty.path && (rows[2]["error"] as? String)?.contains("empty") == true)
     }
 
+    /// A folder larger than two batches, with a corrupt and an empty file among the good ones:
+    /// one line per file in sorted order, every good file scored as Keras scores its source,
+    /// each bad one an error naming it, whichever batch it falls in.
+    @Test func folderStreamsThroughBatchesAndKeepsGoingPastBadFiles() throws {
+        let folder = try SharedData.scratchDirectory("predict-stream")
+        let golden = try Golden.load().results.filter { $0.weights == "Meso4_DF" }
+        var expected: [String: Double] = [:]
+        for index in 0..<70 {
+            let source = SharedData.testImages[index % SharedData.testImages.count]
+            let name = String(format: "face%03d.jpg", index)
+            try FileManager.default.copyItem(at: SharedData.url("mesonet/test_images/\(source)"), to: folder.appendingPathComponent(name))
+            expected[name] = try #require(golden.first { $0.image == source }).score
+        }
+        let jpeg = try Data(contentsOf: SharedData.url("mesonet/test_images/real/real00240.jpg"))
+        try jpeg.prefix(jpeg.count / 2).write(to: folder.appendingPathComponent("face030x.jpg"))  // the first batch's end
+        try Data().write(to: folder.appendingPathComponent("face040x.jpg"))                        // inside the second
+        let run = try CommandRunner.mesoscope(["predict", "--json", "--threads", "2", folder.path], environment: Self.env)
+        #expect(run.status == 1, "two files failed")
+        let rows = try jsonLines(run.stdout)
+        let names = try rows.map { try #require(($0["path"] as? String)?.split(separator: "/").last.map(String.init)) }
+        #expect(names == (expected.keys + ["face030x.jpg", "face040x.jpg"]).sorted())
+        for (name, row) in zip(names, rows) {
+            if let keras = expected[name] {
+                let pReal = try #require(row["p_real"] as? Double, "\(name): \(row)")
+                #expect(abs(pReal - keras) <= 1e-5, "\(name)")
+            } else {
+                let error = try #require(row["error"] as? String, "\(name): \(row)")
+                #expect(error.hasPrefix(folder.appendingPathComponent(name).path))
+                #expect(error.contains(name == "face030x.jpg" ? "cut off" : "empty"))
+            }
+        }
+    }
+
+    @Test func threadsMustBePositive() throws {
+        let image = SharedData.path("mesonet/test_images/df/df00204.jpg")
+        let one = try CommandRunner.mesoscope(["predict", "--json", "--threads", "1", image], environment: Self.env)
+        let every = try CommandRunner.mesoscope(["predict", "--json", image], environment: Self.env)
+        #expect(one.status == 0 && one.stdout == every.stdout, "one thread scores as every core does")
+        for bad in ["0", "-2", "many"] {
+            let run = try CommandRunner.mesoscope(["predict", "--threads", bad, image], environment: Self.env)
+            #expect(run.status == 2, "--threads \(bad)")
+            #expect(run.stderr.contains("--threads"), "--threads \(bad): \(run.stderr)")
+        }
+    }
+
+    /// Every command that runs the network takes the one shared `--threads` option.
+    @Test func everyEngineCommandTakesThreads() throws {
+        for command in [["predict"], ["detect"], ["evaluate"], ["train"], ["experiment", "table2"], ["explain"], ["bench"]] {
+            let run = try CommandRunner.mesoscope(command + ["--help"])
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("--threads <threads>"), "\(command) lacks --threads")
+        }
+        let detect = try CommandRunner.mesoscope(["detect", "--help"])
+        #expect(detect.stdout.contains("--jobs"), "detect documents how --jobs and --threads combine")
+    }
+
     @Test func thresholdDecidesTheVerdict() throws {
         let image = SharedData.path("mesonet/test_images/df/df00204.jpg")
         let run = try CommandRunner.mesoscope(["predict", "--json", "--threshold", "0.99", image], environment: Self.env)

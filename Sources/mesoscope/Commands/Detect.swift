@@ -22,6 +22,7 @@ struct Detect: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var samplingOptions: SamplingOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(help: "How a track's frame scores combine: mean (DeepfakeBench), vote (share of fake frames) or confident (DFDC winner).")
     var aggregate: Aggregate = .mean
@@ -41,7 +42,7 @@ struct Detect: ParsableCommand {
     @Argument(help: "Videos, photos or folders.")
     var inputs: [String]
 
-    @Option(help: "Inputs analysed at once (default: one per core, at most 2). Face finding is single-threaded.")
+    @Option(help: "Inputs analysed at once (default: one per thread, at most 2). Face finding is single-threaded.")
     var jobs: Int?
 
     func validate() throws {
@@ -49,6 +50,7 @@ struct Detect: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         let detector = try modelOptions.loadDetector()
         let landmarks = try SamplingOptions.loadLandmarks()
         let files = InputFiles.media(in: inputs)
@@ -115,25 +117,26 @@ struct Detect: ParsableCommand {
         try Data(image.pngData()).write(to: png, options: .atomic)
     }
 
-    /// Stage timings, frames per second and peak resident memory, as one JSON line on stderr.
+    /// The stages of ``printTimings(_:frames:wall:)``, in the pipeline's order.
+    static let stageNames = ["decode", "detection", "landmarks", "alignment", "classification"]
+
+    /// Stage timings, frames per second and peak resident memory, as one JSON line on stderr
+    /// (`timings: {"frames_analyzed", "wall_s", "frames_per_s", "stages_s": {...}, "peak_rss_mb"}`;
+    /// `bench` reads it).
     static func printTimings(_ timings: StageTimings, frames: Int, wall: Double) {
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
         #else
         getrusage(RUSAGE_SELF, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
         #endif
-        let stages: [(String, Double)] = [("decode", timings.decode), ("detection", timings.detection),
-                                          ("landmarks", timings.landmarks), ("alignment", timings.alignment),
-                                          ("classification", timings.classification)]
+        let seconds = [timings.decode, timings.detection, timings.landmarks, timings.alignment, timings.classification]
         let line = JSONValue.object([
             ("frames_analyzed", .integer(frames)),
             ("wall_s", .number(wall)),
             ("frames_per_s", .number(Double(frames) / wall)),
-            ("stages_s", .object(stages.map { ($0.0, .number($0.1)) })),
-            ("peak_rss_mb", .number(peakMB)),
+            ("stages_s", .object(zip(stageNames, seconds).map { ($0, .number($1)) })),
+            ("peak_rss_mb", .number(MeasuredRun.megabytes(maxRSS: usage.ru_maxrss))),
         ]).serialized()
         FileHandle.standardError.write(Data("timings: \(line)\n".utf8))
     }

@@ -21,6 +21,7 @@ struct Evaluate: ParsableCommand {
     var split: String?
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -29,6 +30,7 @@ struct Evaluate: ParsableCommand {
     var report: String?
 
     func run() throws {
+        threadOptions.apply()
         let detector = try modelOptions.loadDetector()
         var items: [DatasetItem]
         do { items = try Dataset.open(path: data).items } catch { throw UsageError("data: \(error)") }

@@ -36,7 +36,10 @@ struct Experiment: ParsableCommand {
         @Option(help: "Random seed for the split and the runs.")
         var seed: UInt64 = 1
 
+        @OptionGroup var threadOptions: ThreadOptions
+
         func run() throws {
+            threadOptions.apply()
             let rows = try Table2Experiment.run(data: data, out: out, epochsShort: epochsShort, epochsLong: epochsLong, seed: seed)
             print(Table2Experiment.markdown(rows), terminator: "")
         }

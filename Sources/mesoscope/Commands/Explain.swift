@@ -20,6 +20,7 @@ struct Explain: ParsableCommand {
     )
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Option(help: "Where to write the overlay PNG.")
     var out: String = "heatmap.png"
@@ -35,6 +36,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         let detector = try modelOptions.loadDetector()
         let landmarks = try SamplingOptions.loadLandmarks()
         let finder: FaceFinder

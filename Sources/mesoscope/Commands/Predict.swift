@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MesoMedia
 import MesoscopeKit
 
 /// `mesoscope predict`: score aligned face crops (images or folders of images).
@@ -10,11 +9,14 @@ struct Predict: ParsableCommand {
         discussion: """
         PATH is an image (JPEG or PNG) or a folder, read recursively for .jpg, .jpeg and .png files. \
         Each image is stretched to 256×256 and scored as the authors' Keras code does. \
+        Images stream through in batches of 32, the next batch decoding while the network scores this one, \
+        so memory stays flat however many images there are; results print in input order as they come. \
         Exit code 0: all scored; 1: some files failed; 2: usage or weights error.
         """
     )
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var threadOptions: ThreadOptions
 
     @Flag(help: "Print one JSON object per image.")
     var json = false
@@ -23,19 +25,15 @@ struct Predict: ParsableCommand {
     var paths: [String]
 
     func run() throws {
+        threadOptions.apply()
         let detector = try modelOptions.loadDetector()
         var report = PredictReport(json: json, threshold: modelOptions.threshold, model: modelOptions.model.rawValue,
                                    weights: modelOptions.weightsName)
         report.begin()
-        // Batches of 32: decoded, scored, then reported in input order.
-        for batch in InputFiles.images(in: paths).chunked(into: 32) {
-            let decoded = batch.map { path in Result { () throws(MediaError) in try ImageDecoder.decode(contentsOf: path) } }
-            var scores = detector.score(decoded.compactMap { try? $0.get() }).makeIterator()
-            for (path, image) in zip(batch, decoded) {
-                switch image {
-                case .success: report.scored(path: path, score: scores.next()!)
-                case .failure(let error): report.failed(path: path, error: error)
-                }
+        CropScoring.score(InputFiles.images(in: paths), with: detector) { path, result in
+            switch result {
+            case .success(let score): report.scored(path: path, score: score)
+            case .failure(let error): report.failed(path: path, error: error)
             }
         }
         report.finish()

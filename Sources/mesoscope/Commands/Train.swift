@@ -58,6 +58,8 @@ struct Train: ParsableCommand {
     @Option(help: "Random seed: split, shuffles, augmentation, initialisation.")
     var seed: UInt64 = 1
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     @Option(help: "The run folder to write.")
     var out: String?
 
@@ -101,6 +103,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         let outcome: TrainingOutcome
         do {
             if let resume {
