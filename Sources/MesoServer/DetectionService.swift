@@ -89,24 +89,28 @@ struct DetectionService: Sendable {
     }
 
     /// Sniffs the upload's first bytes, and opens a video's container, so that an upload that
-    /// is not a photo or a readable video is refused before it takes a place in the queue.
+    /// is not a photo or a readable video is refused before it takes a place in the queue: 415
+    /// when the bytes are no known format, 422 when they start as one but cannot be read.
     private static func check(_ upload: Upload) async throws -> MediaKind {
         let path = upload.file.path
         guard upload.size > 0 else { throw APIError.badRequest("the upload is empty (0 bytes)") }
         let start = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: MediaKind.sniffLength) }
+        let kind: MediaKind
         do {
-            let kind = try MediaKind(sniffing: [UInt8](start ?? Data()), path: path)
-            if kind == .video {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    DispatchQueue.global().async { continuation.resume(with: Result { _ = try VideoReader(contentsOf: path) }) }
-                }
-            }
-            return kind
-        } catch let error as MediaError {
-            switch error.code {
-            case .unsupported, .notAnImage, .notAVideo: throw APIError.unsupportedType(error.message)
-            default: throw APIError.unreadable(error.message)
-            }
+            kind = try MediaKind(sniffing: [UInt8](start ?? Data()), path: path)
+        } catch where error.code == .unsupported {
+            throw APIError.unsupportedType(error.message)
+        } catch {
+            throw APIError.unreadable(error.message)
         }
+        guard kind == .video else { return kind }
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                DispatchQueue.global().async { continuation.resume(with: Result { _ = try VideoReader(contentsOf: path) }) }
+            }
+        } catch let error as MediaError {
+            throw APIError.unreadable("it starts as a video but cannot be read: \(error.message)")
+        }
+        return kind
     }
 }
