@@ -43,7 +43,10 @@ let package = Package(
         // dlib's detector is header templates compiled here, so it is optimised even in debug builds.
         .target(name: "CDlib", cxxSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dlib")]),
 
-        .target(name: "MesoEngine", swiftSettings: kernelSettings),
+        // The engine's AVX-512 kernels, in C because only C can give single functions a wider
+        // instruction set than the binary's baseline; MesoEngine calls them after a CPU check.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "MesoEngine", dependencies: ["CKernels"], swiftSettings: kernelSettings),
         .target(name: "MesoModels", dependencies: ["MesoEngine"]),
         .target(name: "MesoModelFiles", dependencies: ["MesoEngine", "MesoModels", "CHDF5"]),
         .target(name: "MesoMedia", dependencies: ["CJPEG", "CPNG", "CFFmpeg"]),
@@ -70,8 +73,8 @@ let package = Package(
         .testTarget(name: "MesoFacesTests", dependencies: ["MesoFaces", "MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoMedia", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoData", "MesoTestSupport"]),
-        .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoTestSupport"]),
-        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoTestSupport"]),
+        .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoEngine", "MesoTestSupport"]),
+        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoServerTests", dependencies: ["MesoServer", "MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),
     ]

@@ -211,6 +211,81 @@ public final class Model {
     }
 }
 
+// MARK: Gradients at an inner node
+
+extension Model {
+    /// One inner node's output and the gradient that reaches it, for input `x`.
+    public struct NodeGradient {
+        /// The node's output, `[N] + its shape`.
+        public let activation: Tensor
+        /// The seed carried back to the node's output: `activation`'s shape.
+        public let gradient: Tensor
+        /// The model output.
+        public let output: Tensor
+    }
+
+    /// Runs `x` through the model and backpropagates `seed` down to the output of the node
+    /// whose layer is named `layerName`, in inference mode: BatchNormalization uses its moving
+    /// statistics and Dropout is the identity (so it is skipped both ways). This is what
+    /// Grad-CAM needs: a feature map and d(score)/d(feature map).
+    ///
+    /// The node must cut the graph: no node after it reads the model input or a node before
+    /// it, so its output alone determines the model output. Up to the node the model runs the
+    /// fused inference path `forward` takes, so `output` equals `forward(x)`; only the nodes
+    /// after it are kept for backward. Every layer after the node must be frozen
+    /// (`trainable == false`): backward then adds no weight gradients, the call only reads
+    /// the model, and one model may serve many threads.
+    public func gradient(at layerName: String, input x: Tensor, seed: GradientSeed) -> NodeGradient {
+        precondition(Array(x.shape.dropFirst()) == inputShape,
+                     "\(name) expects input [N] + \(inputShape), got \(x.shape)")
+        guard let cut = nodes.firstIndex(where: { $0.layer.name == layerName }) else {
+            preconditionFailure("\(name) has no layer named \(layerName)")
+        }
+        let tail = nodes.indices.dropFirst(cut + 1)
+        precondition(tail.allSatisfy { nodes[$0].inputs.allSatisfy { $0 >= cut } },
+                     "\(layerName) does not cut \(name): a later node reads an earlier one")
+        precondition(tail.allSatisfy { !nodes[$0].layer.hasTrainableWeights },
+                     "freeze the layers after \(layerName) first: backward would change their gradients")
+        precondition(!tail.isEmpty || seed.outputGradient != nil, "a logit seed needs a Dense after \(layerName)")
+
+        // Forward: fused up to the cut, then node by node, keeping every output of the tail.
+        var outputs = [Int: Tensor]()
+        outputs[cut] = forwardByImage(x, through: cut + 1, training: false)
+        for i in tail {
+            let node = nodes[i]
+            let inputs = node.inputs.map { outputs[$0]! }
+            outputs[i] = node.layer is Dropout ? inputs[0] : node.layer.forward(inputs, training: false)
+        }
+
+        // Backward: exact reverse node order, gradients summed where a node has several readers.
+        let last = nodes.count - 1
+        var gradients = [Int: Tensor]()
+        if case .output(let g) = seed { gradients[last] = g }
+        for i in tail.reversed() {
+            let node = nodes[i]
+            let inputs = node.inputs.map { outputs[$0]! }
+            let inputGradients: [Tensor]
+            if i == last, case .logit(let dZ) = seed {
+                guard let dense = node.layer as? Dense else { preconditionFailure("a logit seed needs a final Dense layer") }
+                inputGradients = dense.backward(preActivationGradient: dZ, input: inputs[0])
+            } else if let gradient = gradients[i] {
+                inputGradients = node.layer is Dropout
+                    ? [gradient]
+                    : node.layer.backward(gradient, inputs: inputs, output: outputs[i]!, needsInputGradients: true)
+            } else {
+                continue   // nothing of the seed reaches this node
+            }
+            for (j, g) in zip(node.inputs, inputGradients) {
+                if gradients[j] == nil { gradients[j] = g } else { gradients[j]!.add(g) }
+            }
+            gradients[i] = nil
+        }
+        let activation = outputs[cut]!
+        return NodeGradient(activation: activation, gradient: gradients[cut] ?? Tensor(zeros: activation.shape),
+                            output: outputs[last]!)
+    }
+}
+
 extension Model.GradientSeed {
     var outputGradient: Tensor? {
         if case .output(let g) = self { return g }

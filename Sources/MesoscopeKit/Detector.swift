@@ -11,6 +11,8 @@ import MesoModels
 /// Faces go in as decoded RGB images of any size; they are stretched to 256×256 with Keras'
 /// NEAREST rule and scaled by float32(1/255), exactly as the authors' Keras pipeline did.
 /// A detector only reads its model after loading, so one instance may serve many threads.
+/// Its model is frozen (no layer trainable): it never trains, and `explain` runs the
+/// engine's backward pass without adding weight gradients, so explaining only reads it too.
 ///
 /// Weights trained with `--featurewise` have their `normalization.json` beside them; the
 /// detector then applies that mean and std after the 1/255 scaling, as training did.
@@ -27,6 +29,7 @@ public final class Detector: @unchecked Sendable {
         self.weightsPath = weightsPath
         model = architecture.build()
         try KerasWeights.load(weightsPath, into: model, architecture: architecture)
+        for layer in model.layers { layer.trainable = false }
         let beside = URL(fileURLWithPath: weightsPath).deletingLastPathComponent()
             .appendingPathComponent(FeaturewiseStatistics.fileName).path
         if FileManager.default.fileExists(atPath: beside) {

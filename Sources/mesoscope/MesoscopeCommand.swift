@@ -11,7 +11,7 @@ struct MesoscopeCommand: AsyncParsableCommand {
         commandName: "mesoscope",
         abstract: "Deepfake detection with MesoNet (Meso-4, MesoInception-4) on a plain CPU.",
         discussion: "Scores are p_fake: 1 means fake. See README.md.",
-        subcommands: [Detect.self, Predict.self, ExtractFaces.self, Prepare.self, Train.self, Evaluate.self, Experiment.self,
+        subcommands: [Detect.self, Predict.self, Explain.self, ExtractFaces.self, Prepare.self, Train.self, Evaluate.self, Experiment.self,
                       Bench.self, Serve.self]
     )
 

@@ -17,10 +17,13 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
     return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
 }
 
-/// The fast convolution against the plain one, on shapes chosen to hit every edge:
-/// widths that are not a multiple of the 8-pixel block, 1×1 images, batch 1 and 7,
-/// channel counts off the vector width, every dilation MesoNet uses.
+/// The fast convolutions (AVX2, and AVX-512 where this CPU has it) against the plain one, on
+/// shapes chosen to hit every edge: widths that are not a multiple of the pixel block or of the
+/// pixels per vector, 1×1 images, batch 1 and 7, channel counts off the vector width (one
+/// AVX-512 block and several, 1–4 pixels per vector), every dilation MesoNet uses.
 @Suite struct ConvKernelTests {
+    static let paths: [ConvKernels.Path] = ConvAVX512.available ? [.avx2, .avx512] : [.avx2]
+
     struct Case: CustomTestStringConvertible, Sendable {
         var n, h, w, cin, cout, k, dilation: Int
         var activation: Activation
@@ -36,28 +39,33 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         Case(n: 3, h: 6, w: 9, cin: 5, cout: 1, k: 1, dilation: 1, activation: .linear),
         Case(n: 1, h: 8, w: 24, cin: 16, cout: 12, k: 5, dilation: 1, activation: .sigmoid),
         Case(n: 1, h: 2, w: 3, cin: 2, cout: 5, k: 5, dilation: 2, activation: .relu),
+        Case(n: 7, h: 3, w: 29, cin: 3, cout: 3, k: 3, dilation: 1, activation: .relu),
+        Case(n: 2, h: 5, w: 37, cin: 7, cout: 20, k: 3, dilation: 3, activation: .linear),
+        Case(n: 1, h: 4, w: 1, cin: 4, cout: 4, k: 3, dilation: 2, activation: .relu),
+        Case(n: 1, h: 6, w: 40, cin: 16, cout: 16, k: 5, dilation: 1, activation: .relu),
+        Case(n: 3, h: 7, w: 33, cin: 8, cout: 8, k: 5, dilation: 1, activation: .linear),
     ]
 
-    @Test(arguments: cases)
-    func fastMatchesReference(_ c: Case) {
+    @Test(arguments: cases, paths)
+    func fastMatchesReference(_ c: Case, path: ConvKernels.Path) {
         let x = randomTensor([c.n, c.h, c.w, c.cin], seed: 1)
         let kernel = randomTensor([c.k, c.k, c.cin, c.cout], seed: 2)
         let bias = randomTensor([c.cout], seed: 3)
         let g = ConvGeometry(kernelHeight: c.k, kernelWidth: c.k, inputChannels: c.cin, outputChannels: c.cout, dilation: c.dilation)
-        let fast = ConvKernels.forward(x, kernel: kernel, bias: bias, geometry: g, activation: c.activation)
+        let fast = ConvKernels.forward(x, kernel: kernel, bias: bias, geometry: g, activation: c.activation, path: path)
         let reference = ConvReference.forward(x, kernel: kernel, bias: bias, geometry: g, activation: c.activation)
         #expect(fast.shape == [c.n, c.h, c.w, c.cout])
         #expect(maxAbsDifference(fast, reference) <= 1e-5)
     }
 
     /// The fast gradients against the plain ones (dX, dKernel, dBias), on the same odd shapes.
-    @Test(arguments: cases)
-    func fastGradientsMatchReference(_ c: Case) throws {
+    @Test(arguments: cases, paths)
+    func fastGradientsMatchReference(_ c: Case, path: ConvKernels.Path) throws {
         let x = randomTensor([c.n, c.h, c.w, c.cin], seed: 11)
         let kernel = randomTensor([c.k, c.k, c.cin, c.cout], seed: 12)
         let dZ = randomTensor([c.n, c.h, c.w, c.cout], seed: 13)
         let g = ConvGeometry(kernelHeight: c.k, kernelWidth: c.k, inputChannels: c.cin, outputChannels: c.cout, dilation: c.dilation)
-        let fast = ConvBackwardSIMD.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: true)
+        let fast = ConvBackwardSIMD.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: true, path: path)
         let reference = ConvReference.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: true)
         #expect(maxAbsDifference(try #require(fast.dX), reference.dX) <= 1e-4)
         #expect(maxAbsDifference(fast.dKernel, reference.dKernel) <= 1e-4)
@@ -76,7 +84,7 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
     }
 
     /// Conv → BatchNorm → MaxPool fused at inference equals the three layers run one by one, bit for bit.
-    @Test(arguments: [(1, 16, 24, 3, 8, 2), (7, 8, 8, 8, 16, 4), (2, 6, 10, 5, 3, 2)])
+    @Test(arguments: [(1, 16, 24, 3, 8, 2), (7, 8, 8, 8, 16, 4), (2, 6, 10, 5, 3, 2), (3, 4, 12, 4, 4, 2)])
     func fusedBlockEqualsLayers(_ shape: (Int, Int, Int, Int, Int, Int)) {
         let (n, h, w, cin, cout, pool) = shape
         let model = Model(name: "block", inputShape: [h, w, cin])

@@ -13,26 +13,27 @@ enum ConvBackwardSIMD {
     /// Without `inputGradient`, dX is nil: the first layer's input needs none, and at batch 32
     /// a zero-filled one would be 25 MB written for nothing.
     static func backward(_ dZ: Tensor, input x: Tensor, kernel: Tensor, geometry g: ConvGeometry,
-                         weightGradients: Bool, inputGradient: Bool = true) -> (dX: Tensor?, dKernel: Tensor, dBias: Tensor) {
+                         weightGradients: Bool, inputGradient: Bool = true,
+                         path: ConvKernels.Path = ConvKernels.fastest) -> (dX: Tensor?, dKernel: Tensor, dBias: Tensor) {
         guard g.padTop == g.padBottom && g.padLeft == g.padRight else {
             let reference = ConvReference.backward(dZ, input: x, kernel: kernel, geometry: g, weightGradients: weightGradients)
             return (inputGradient ? reference.dX : nil, reference.dKernel, reference.dBias)
         }
         let cout = g.outputChannels
-        let dX = inputGradient ? inputGradientConvolution(dZ, kernel: kernel, geometry: g) : nil
+        let dX = inputGradient ? inputGradientConvolution(dZ, kernel: kernel, geometry: g, path: path) : nil
         let dBias = dZ.scalars.withUnsafeBufferPointer {
             Elementwise.centeredProductSums($0.baseAddress!, shift: nil, nil, shift: nil, pixels: dZ.count / cout, channels: cout)
                 .map { Float($0) }
         }
-        let dKernel = weightGradients
-            ? (cout <= 4 ? kernelGradient(dZ, input: x, geometry: g, lanes: SIMD4<Float>.self)
+        let dKernel = !weightGradients ? Tensor(zeros: kernel.shape)
+            : path == .avx512 ? ConvAVX512.kernelGradient(dZ, input: x, geometry: g)
+            : (cout <= 4 ? kernelGradient(dZ, input: x, geometry: g, lanes: SIMD4<Float>.self)
                          : kernelGradient(dZ, input: x, geometry: g, lanes: SIMD8<Float>.self))
-            : Tensor(zeros: kernel.shape)
         return (dX, dKernel, Tensor(shape: [cout], scalars: dBias))
     }
 
     /// dX = dZ convolved with the kernel flipped in space and transposed in channels.
-    static func inputGradientConvolution(_ dZ: Tensor, kernel: Tensor, geometry g: ConvGeometry) -> Tensor {
+    static func inputGradientConvolution(_ dZ: Tensor, kernel: Tensor, geometry g: ConvGeometry, path: ConvKernels.Path) -> Tensor {
         let (kh, kw, cin, cout) = (g.kernelHeight, g.kernelWidth, g.inputChannels, g.outputChannels)
         var flipped = [Float](repeating: 0, count: kernel.count)
         for ky in 0..<kh {
@@ -48,7 +49,7 @@ enum ConvBackwardSIMD {
         let transposed = ConvGeometry(kernelHeight: kh, kernelWidth: kw, inputChannels: cout,
                                       outputChannels: cin, dilation: g.dilation)
         return ConvKernels.forward(dZ, kernel: Tensor(shape: [kh, kw, cout, cin], scalars: flipped),
-                                   bias: Tensor(zeros: [cin]), geometry: transposed, activation: .linear)
+                                   bias: Tensor(zeros: [cin]), geometry: transposed, activation: .linear, path: path)
     }
 
     static func kernelGradient<V: SIMD>(_ dZ: Tensor, input x: Tensor, geometry g: ConvGeometry,

@@ -122,17 +122,39 @@ enum ConvSIMD {
         return Tensor(shape: [n, oh, ow, cout], scalars: out)
     }
 
-    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of `width`×`channels`).
-    static func maxPoolRows(_ rows: UnsafePointer<Float>, width: Int, channels: Int, pool: Int,
+    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of
+    /// `width`×`channels`, which this overwrites): the rows are folded into the first, then each
+    /// output pixel takes the max of its `pool` neighbours, eight channels per vector step.
+    static func maxPoolRows(_ rows: UnsafeMutablePointer<Float>, width: Int, channels: Int, pool: Int,
                             into out: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func larger(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
+        let length = width * channels
+        for r in 1..<pool {
+            let src = UnsafeRawPointer(rows + r * length), dst = UnsafeMutableRawPointer(rows)
+            var i = 0
+            while i + 8 <= length {
+                let offset = i * 4
+                dst.storeBytes(of: larger(dst.loadUnaligned(fromByteOffset: offset, as: V.self),
+                                          src.loadUnaligned(fromByteOffset: offset, as: V.self)),
+                               toByteOffset: offset, as: V.self)
+                i += 8
+            }
+            for k in i..<length where rows[r * length + k] > rows[k] { rows[k] = rows[r * length + k] }
+        }
         for ox in 0..<(width / pool) {
-            let dst = out + ox * channels
-            dst.update(from: rows + ox * pool * channels, count: channels)
-            for r in 0..<pool {
-                for dx in 0..<pool {
-                    let src = rows + (r * width + ox * pool + dx) * channels
-                    for c in 0..<channels { dst[c] = max(dst[c], src[c]) }
-                }
+            let src = rows + ox * pool * channels, dst = out + ox * channels
+            var c = 0
+            while c + 8 <= channels {
+                var m = UnsafeRawPointer(src + c).loadUnaligned(as: V.self)
+                for dx in 1..<pool { m = larger(m, UnsafeRawPointer(src + dx * channels + c).loadUnaligned(as: V.self)) }
+                UnsafeMutableRawPointer(dst + c).storeBytes(of: m, as: V.self)
+                c += 8
+            }
+            for c in c..<channels {
+                var m = src[c]
+                for dx in 1..<pool where src[dx * channels + c] > m { m = src[dx * channels + c] }
+                dst[c] = m
             }
         }
     }
@@ -221,15 +243,4 @@ struct ConvPostOps {
     var channelAffine: (scale: [Float], shift: [Float])?
     /// Non-overlapping max pooling window (1 = none).
     var poolSize = 1
-}
-
-/// Chooses the kernel for a convolution.
-enum ConvKernels {
-    static func forward(_ x: Tensor, kernel: Tensor, bias: Tensor, geometry g: ConvGeometry,
-                        activation: Activation, then post: ConvPostOps = ConvPostOps()) -> Tensor {
-        switch g.outputChannels {
-        case ...4: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD4<Float>.self)
-        default: ConvSIMD.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, lanes: SIMD8<Float>.self)
-        }
-    }
 }
