@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Drives headless Chromium through the demo page, as a person would: open the page, choose a
-file in its file input, wait for the verdict and the timeline, save a screenshot.
+file in its file input, wait for the verdict and the timeline, turn the heat maps on, save a
+screenshot.
 
 Speaks the Chrome DevTools Protocol over a WebSocket written here with the standard library
 only (no npm, no pip). Prints one JSON object: what the page shows once it is done.
@@ -148,8 +149,16 @@ def main():
             page_width: document.documentElement.scrollWidth,
             window_width: window.innerWidth,
         }))()""")
-        # Let the lazy crops load before the picture is taken.
-        time.sleep(1.0)
+        # The heat maps: tick the box, then wait for every crop to come back under its overlay.
+        tools.evaluate("document.getElementById('heatmaps').click()")
+        deadline = time.time() + 30
+        while True:
+            heatmaps = tools.evaluate("""[...document.querySelectorAll('#tracks img')].filter(
+                i => i.src.endsWith('-heatmap.jpg') && i.complete && i.naturalWidth > 0).length""")
+            if heatmaps == shown["crops"] or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        shown["heatmaps_loaded"] = heatmaps
         height = tools.evaluate("document.documentElement.scrollHeight")
         tools.call("Emulation.setDeviceMetricsOverride", width=430, height=min(int(height), 4000), deviceScaleFactor=1, mobile=True)
         shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)

@@ -58,7 +58,8 @@ func buildRouter(_ service: DetectionService, detector: Detector) -> Router<Basi
         guard let job = await service.jobs.job(id) else { throw APIError.noSuchJob(id) }
         let key = face.hasSuffix(".jpg") ? String(face.dropLast(4)) : face
         guard let jpeg = job.crops[key] else {
-            throw APIError(status: .notFound, message: "job \(id) has no face \(face): faces are named <frame>-<track>.jpg")
+            throw APIError(status: .notFound,
+                           message: "job \(id) has no face \(face): faces are <frame>-<track>.jpg, heat maps <frame>-<track>-heatmap.jpg")
         }
         return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "max-age=3600"],
                         body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))

@@ -27,7 +27,7 @@ import Testing
         }
     }
 
-    @Test func aPhotoIsAnsweredAtOnceWithItsVerdictAndCrop() async throws {
+    @Test func aPhotoIsAnsweredAtOnceWithItsVerdictCropAndHeatmap() async throws {
         let server = try await TestServer.start()
         defer { server.stop() }
         let reply = try await server.upload(try Data(contentsOf: SharedData.url(Self.photo)), name: "../../etc/df00204.jpg")
@@ -48,6 +48,9 @@ import Testing
         #expect(crop.status == 200)
         #expect(crop.headers["content-type"] == "image/jpeg")
         #expect(crop.body.prefix(3) == Data([0xFF, 0xD8, 0xFF]))
+        let heatmap = try await server.get("api/v1/jobs/\(id)/crops/0-0-heatmap.jpg")
+        #expect(heatmap.status == 200)
+        #expect(heatmap.body.prefix(3) == Data([0xFF, 0xD8, 0xFF]) && heatmap.body != crop.body)
         #expect(try await server.get("api/v1/jobs/\(id)/crops/3-0.jpg").status == 404)
     }
 

@@ -3,8 +3,8 @@ import MesoTestSupport
 import Testing
 
 /// Debian's headless Chromium uses the page as a person would: it opens it, chooses a shared
-/// video in the page's file input, and waits for the verdict and the timeline
-/// (`scripts/page_check.py` speaks the DevTools protocol). The screenshot is kept in
+/// video in the page's file input, waits for the verdict and the timeline, and turns the heat
+/// maps on (`scripts/page_check.py` speaks the DevTools protocol). The screenshot is kept in
 /// `out/test-artifacts/serve-page.png`.
 @Suite struct BrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
@@ -43,6 +43,7 @@ import Testing
         #expect(shown["timeline_lines"] as? Int == 1)
         #expect(shown["tracks"] as? Int == 1)
         #expect(shown["crops"] as? Int == 25)
+        #expect(shown["heatmaps_loaded"] as? Int == 25, "every crop shown again under its heat map")
         #expect((shown["page_width"] as? Int ?? .max) <= (shown["window_width"] as? Int ?? 0), "no sideways scrolling on a phone: \(shown)")
         let states = shown["states"] as? [String] ?? []
         #expect(states.contains("analysing") && states.last == "done", "\(states)")

@@ -32,6 +32,11 @@ let pageHTML = #"""
     <h2>Score per frame</h2>
     <div id="timeline"></div>
     <h2>Faces</h2>
+    <div class="heatmap-controls">
+      <label><input type="checkbox" id="heatmaps"> Show heat maps</label>
+      <span class="legend">Grad-CAM on the last convolutional block: where the network found evidence of a fake.
+        <span class="ramp" aria-hidden="true"></span> dark blue: none · yellow: strongest</span>
+    </div>
     <div id="tracks"></div>
   </section>
 </main>

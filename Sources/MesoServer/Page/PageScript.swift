@@ -1,5 +1,6 @@
 /// The page's script: upload with progress, poll the job, then draw the verdict, the per-frame
-/// timeline (inline SVG) and each track's crops. User data only ever goes in as text nodes.
+/// timeline (inline SVG) and each track's crops, with or without their heat maps. User data only
+/// ever goes in as text nodes.
 let pageScript = #"""
 "use strict";
 const $ = (id) => document.getElementById(id);
@@ -114,7 +115,7 @@ function marker(shape, x, y, colour) {
 }
 
 function renderTimeline(r, threshold) {
-  const W = 480, H = 250, L = 40, R = 10, T = 14, B = 60;
+  const W = 480, H = 250, L = 58, R = 10, T = 14, B = 60;
   const frames = r.frames;
   const times = frames.map((f) => f.time_s);
   const t0 = Math.min(...times), t1 = Math.max(...times);
@@ -128,7 +129,7 @@ function renderTimeline(r, threshold) {
   }
   root.append(svg("line", { x1: L, x2: W - R, y1: y(threshold), y2: y(threshold), stroke: "#444", "stroke-dasharray": "6 4" }));
   root.append(svg("text", { x: L + 4, y: y(threshold) - 4 }, "threshold " + threshold + ": above = fake"));
-  root.append(svg("text", { x: 12, y: T + (H - T - B) / 2, transform: "rotate(-90 12 " + (T + (H - T - B) / 2) + ")", "text-anchor": "middle" }, "p_fake"));
+  root.append(svg("text", { x: 14, y: T + (H - T - B) / 2, transform: "rotate(-90 14 " + (T + (H - T - B) / 2) + ")", "text-anchor": "middle" }, "p_fake"));
   root.append(svg("text", { x: L + (W - L - R) / 2, y: H - 30, "text-anchor": "middle" },
     t1 > t0 ? "time (s): " + t0.toFixed(1) + " to " + t1.toFixed(1) : "photo"));
   const byTrack = new Map();
@@ -181,7 +182,9 @@ function renderTracks(job) {
         const v = face.p_fake > job.threshold ? "fake" : "real";
         const fig = el("figure", { class: v });
         const base = "/api/v1/jobs/" + encodeURIComponent(job.id) + "/crops/" + f.index + "-" + face.track;
-        const img = el("img", { src: base + ".jpg", alt: "face of track " + track.id + " on frame " + f.index, loading: "lazy" });
+        const heat = $("heatmaps").checked;
+        const img = el("img", { src: base + (heat ? "-heatmap.jpg" : ".jpg"), "data-base": base,
+                                alt: "face of track " + track.id + " on frame " + f.index + (heat ? " with its heat map" : "") });
         fig.append(img);
         fig.append(el("figcaption", {}, "frame " + f.index + " · " + face.p_fake.toFixed(2) + " " + v));
         crops.append(fig);
@@ -192,6 +195,12 @@ function renderTracks(job) {
   }
 }
 
+// The heat map of each crop is the same picture under a cividis overlay: swap the sources.
+$("heatmaps").addEventListener("change", (e) => {
+  for (const img of document.querySelectorAll(".crops img")) {
+    img.src = img.dataset.base + (e.target.checked ? "-heatmap.jpg" : ".jpg");
+  }
+});
 $("file").addEventListener("change", (e) => upload(e.target.files[0]));
 const drop = $("upload");
 for (const type of ["dragenter", "dragover"]) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("over"); });

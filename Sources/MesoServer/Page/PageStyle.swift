@@ -33,6 +33,10 @@ header p { margin: 0 0 1rem; }
 .crops figure { margin: 0; flex: 0 0 auto; width: 96px; text-align: center; font-size: .8rem; }
 .crops img { width: 96px; height: 96px; display: block; border-radius: .25rem; border: 3px solid; }
 .crops .fake img { border-color: var(--fake); } .crops .real img { border-color: var(--real); }
+.heatmap-controls { margin-bottom: .75rem; font-size: .9rem; }
+.heatmap-controls label { font-weight: 600; margin-right: .5rem; }
+.ramp { display: inline-block; width: 5rem; height: .8rem; vertical-align: middle; border: 1px solid #888;
+  background: linear-gradient(90deg, #00224e, #35456c, #666970, #948e77, #c8b866, #fee838); }
 footer { margin-top: 2rem; font-size: .85rem; color: #555; }
 @media (max-width: 30rem) { body { padding: .6rem; } .verdict .word { font-size: 1.6rem; } }
 """#
