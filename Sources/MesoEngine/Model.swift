@@ -127,8 +127,9 @@ public final class Model {
     /// Runs the graph, releasing each intermediate as soon as nothing later reads it.
     ///
     /// At inference a Conv2D read only by a BatchNormalization, read only by a MaxPooling2D,
-    /// runs as one fused kernel (either follower may be absent): the same arithmetic without
-    /// writing and re-reading the two largest tensors. `forwardAll` keeps every layer separate.
+    /// runs as one fused kernel (either follower may be absent), and so does a BatchNormalization
+    /// read only by a MaxPooling2D: the same arithmetic without writing and re-reading the
+    /// largest tensors. `forwardAll` keeps every layer separate.
     private func forwardReleasing(_ x: Tensor, through end: Int, training: Bool) -> Tensor {
         let readers = self.readers
         func soleNextReader(_ j: Int) -> (any Layer)? {
@@ -146,6 +147,10 @@ public final class Model {
                 var pool = last + 1 < end ? soleNextReader(last) as? MaxPooling2D : nil
                 if let p = pool, p.tilesExactly(conv.outputShape(for: [inputs[0].shape])) { last += 1 } else { pool = nil }
                 outputs[last] = conv.forward(inputs[0], then: batchNorm, pool)
+            } else if !training, let batchNorm = node.layer as? BatchNormalization, i + 1 < end,
+                      let pool = soleNextReader(i) as? MaxPooling2D, pool.tilesExactly(inputs[0].shape) {
+                last += 1
+                outputs[last] = batchNorm.forward(inputs[0], thenPool: pool.poolSize)
             } else {
                 outputs[i] = node.layer.forward(inputs, training: training)
             }

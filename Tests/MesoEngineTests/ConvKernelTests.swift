@@ -44,6 +44,8 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         Case(n: 1, h: 4, w: 1, cin: 4, cout: 4, k: 3, dilation: 2, activation: .relu),
         Case(n: 1, h: 6, w: 40, cin: 16, cout: 16, k: 5, dilation: 1, activation: .relu),
         Case(n: 3, h: 7, w: 33, cin: 8, cout: 8, k: 5, dilation: 1, activation: .linear),
+        Case(n: 1, h: 5, w: 19, cin: 3, cout: 11, k: 1, dilation: 1, activation: .relu),
+        Case(n: 2, h: 3, w: 7, cin: 11, cout: 4, k: 1, dilation: 1, activation: .relu),
     ]
 
     @Test(arguments: cases, paths)
@@ -100,6 +102,23 @@ func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
         let x = randomTensor([n, h, w, cin], seed: 10)
         let layered = model.forwardAll(x).last!
         #expect(layered.shape == [n, h / pool, w / pool, cout])
+        #expect(model.forward(x) == layered)
+    }
+
+    /// BatchNorm → MaxPool fused at inference (MesoInception's blocks) equals the two layers run one by one, bit for bit.
+    @Test(arguments: [(1, 8, 12, 11, 2), (7, 4, 8, 12, 4), (2, 6, 10, 3, 2)])
+    func fusedNormalizationPoolEqualsLayers(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, h, w, c, pool) = shape
+        let model = Model(name: "block", inputShape: [h, w, c])
+        let bn = BatchNormalization(name: "batch_normalization_1", channels: c)
+        let variance = randomTensor([c], seed: 19).scalars.map { abs($0) + 0.1 }
+        bn.setWeights([randomTensor([c], seed: 16), randomTensor([c], seed: 17), randomTensor([c], seed: 18),
+                       Tensor(shape: [c], scalars: variance)])
+        let y = model.add(bn, model.input)
+        model.add(MaxPooling2D(name: "max_pooling2d_1", poolSize: pool), y)
+        let x = randomTensor([n, h, w, c], seed: 20)
+        let layered = model.forwardAll(x).last!
+        #expect(layered.shape == [n, h / pool, w / pool, c])
         #expect(model.forward(x) == layered)
     }
 }

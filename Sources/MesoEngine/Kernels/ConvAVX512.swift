@@ -9,7 +9,7 @@ import Darwin
 /// The AVX-512 convolution (C, in `CKernels`), for CPUs that have it; `ConvSIMD` (AVX2) otherwise.
 ///
 /// Output channels sit in the 16 lanes, `group` pixels per vector: 16 channels × 1 pixel,
-/// 8 × 2 or 4 × 4. Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
+/// 8 × 2 or 4 × 4 (MesoInception's 1- and 2-channel branches use 4 × 4 too). Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
 /// vector would leave half of them empty. The kernel wants the input `group`-interleaved
 /// (`mk_pad`, then `mk_interleave_avx512`): a zero-padded copy in which each tap's values for `group` neighbouring
 /// pixels lie side by side, so one broadcast load feeds a vector.
@@ -20,15 +20,17 @@ enum ConvAVX512 {
     /// The CPU runs AVX-512 and `MESOSCOPE_NO_AVX512` is unset (set it to measure or test the AVX2 kernels).
     static let available: Bool = mk_avx512_supported() != 0 && getenv("MESOSCOPE_NO_AVX512") == nil
 
-    /// Pixels per vector for this many output channels; nil when the AVX2 kernel suits it better
-    /// (1–2 channels would leave most of a 16-lane vector empty) or the activation is not fused here.
-    static func group(outputChannels: Int, activation: Activation) -> Int? {
+    /// Pixels per vector for this many output channels (1–2 channels still use 4 pixels: 4 or 8
+    /// of 16 lanes do work, against 1 or 2 of the AVX2 kernel's 4); nil when the activation is
+    /// not one this kernel fuses. A 1×1 kernel takes one pixel per vector whatever its channels:
+    /// its few taps cost less than an interleaved copy of the input, and it reads the image itself.
+    static func group(_ g: ConvGeometry, activation: Activation) -> Int? {
         guard activation == .relu || activation == .linear else { return nil }
-        switch outputChannels {
+        if g.kernelHeight == 1 && g.kernelWidth == 1 { return 1 }
+        switch g.outputChannels {
         case 9...: return 1
         case 5...8: return 2
-        case 3...4: return 4
-        default: return nil
+        default: return 4
         }
     }
 
@@ -91,14 +93,18 @@ enum ConvAVX512 {
                                 let row = pool == 1 ? pooled : scratch + (y - oy * pool) * w * cout
                                 mk_conv_row_avx512(&plan, interleaved + y * rowLength, row)
                             }
-                            if pool > 1 { ConvSIMD.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
+                            if pool > 1 { Elementwise.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
                         }
                     }
-                    /// Image `b` zero-padded, then interleaved (with one pixel per vector the padded copy is the input).
-                    func interleave(image b: Int, into buffer: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>) {
-                        mk_pad(xp + b * h * w * cin, h, w, cin, g.padTop, g.padBottom, g.padLeft, paddedWidth,
-                               group == 1 ? buffer : padded)
+                    /// Image `b` zero-padded, then interleaved, in `buffer`; with one pixel per vector the
+                    /// padded copy is the input, and without padding (1×1 kernels) the image itself is.
+                    func kernelInput(image b: Int, buffer: UnsafeMutablePointer<Float>,
+                                     padded: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+                        let image = xp + b * h * w * cin
+                        if group == 1 && paddedWidth == w && paddedHeight == h { return image }
+                        mk_pad(image, h, w, cin, g.padTop, g.padBottom, g.padLeft, paddedWidth, group == 1 ? buffer : padded)
                         if group > 1 { mk_interleave_avx512(padded, imageLength / group, cin, group, buffer) }
+                        return UnsafePointer(buffer)
                     }
                     let scratchLength = pool > 1 ? pool * w * cout : 0
                     let paddedLength = group > 1 ? imageLength / group : 1
@@ -106,11 +112,11 @@ enum ConvAVX512 {
                         let interleaved = UnsafeMutablePointer<Float>.allocate(capacity: imageLength)
                         let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedLength)
                         defer { interleaved.deallocate(); padded.deallocate() }
-                        interleave(image: 0, into: interleaved, padded: padded)
+                        let input = kernelInput(image: 0, buffer: interleaved, padded: padded)
                         Parallelism.forEachChunk(oh, minimumPerThread: 4) { rows in
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchLength))
                             defer { scratch.deallocate() }
-                            outputRows(rows, image: 0, interleaved: interleaved, scratch: scratch)
+                            outputRows(rows, image: 0, interleaved: input, scratch: scratch)
                         }
                     } else {
                         Parallelism.forEachChunk(n) { images in
@@ -119,8 +125,8 @@ enum ConvAVX512 {
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchLength))
                             defer { interleaved.deallocate(); padded.deallocate(); scratch.deallocate() }
                             for b in images {
-                                interleave(image: b, into: interleaved, padded: padded)
-                                outputRows(0..<oh, image: b, interleaved: interleaved, scratch: scratch)
+                                outputRows(0..<oh, image: b, interleaved: kernelInput(image: b, buffer: interleaved, padded: padded),
+                                           scratch: scratch)
                             }
                         }
                     }

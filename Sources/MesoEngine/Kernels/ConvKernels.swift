@@ -8,7 +8,7 @@ enum ConvKernels {
 
     static func forward(_ x: Tensor, kernel: Tensor, bias: Tensor, geometry g: ConvGeometry, activation: Activation,
                         then post: ConvPostOps = ConvPostOps(), path: Path = fastest) -> Tensor {
-        if path == .avx512, let group = ConvAVX512.group(outputChannels: g.outputChannels, activation: activation) {
+        if path == .avx512, let group = ConvAVX512.group(g, activation: activation) {
             return ConvAVX512.forward(x, kernel: kernel, bias: bias, geometry: g, activation: activation, then: post, group: group)
         }
         switch g.outputChannels {

@@ -109,7 +109,7 @@ enum ConvSIMD {
                                 }
                             }
                             if pool > 1 {
-                                maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
+                                Elementwise.maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
                                             into: op + outRowIndex * ow * cout)
                             }
                            }
@@ -120,43 +120,6 @@ enum ConvSIMD {
             }
         }
         return Tensor(shape: [n, oh, ow, cout], scalars: out)
-    }
-
-    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of
-    /// `width`×`channels`, which this overwrites): the rows are folded into the first, then each
-    /// output pixel takes the max of its `pool` neighbours, eight channels per vector step.
-    static func maxPoolRows(_ rows: UnsafeMutablePointer<Float>, width: Int, channels: Int, pool: Int,
-                            into out: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD8<Float>
-        @inline(__always) func larger(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
-        let length = width * channels
-        for r in 1..<pool {
-            let src = UnsafeRawPointer(rows + r * length), dst = UnsafeMutableRawPointer(rows)
-            var i = 0
-            while i + 8 <= length {
-                let offset = i * 4
-                dst.storeBytes(of: larger(dst.loadUnaligned(fromByteOffset: offset, as: V.self),
-                                          src.loadUnaligned(fromByteOffset: offset, as: V.self)),
-                               toByteOffset: offset, as: V.self)
-                i += 8
-            }
-            for k in i..<length where rows[r * length + k] > rows[k] { rows[k] = rows[r * length + k] }
-        }
-        for ox in 0..<(width / pool) {
-            let src = rows + ox * pool * channels, dst = out + ox * channels
-            var c = 0
-            while c + 8 <= channels {
-                var m = UnsafeRawPointer(src + c).loadUnaligned(as: V.self)
-                for dx in 1..<pool { m = larger(m, UnsafeRawPointer(src + dx * channels + c).loadUnaligned(as: V.self)) }
-                UnsafeMutableRawPointer(dst + c).storeBytes(of: m, as: V.self)
-                c += 8
-            }
-            for c in c..<channels {
-                var m = src[c]
-                for dx in 1..<pool where src[dx * channels + c] > m { m = src[dx * channels + c] }
-                dst[c] = m
-            }
-        }
     }
 
     typealias Accumulators<V> = (V, V, V, V, V, V, V, V)

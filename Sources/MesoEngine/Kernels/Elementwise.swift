@@ -25,6 +25,77 @@ enum Elementwise {
         return Tensor(shape: x.shape, scalars: out)
     }
 
+    /// `channelAffine` then non-overlapping max pooling, in one pass: an inference
+    /// BatchNormalization read only by a MaxPooling2D (MesoInception's, after each Concatenate).
+    /// Each window row is transformed into a scratch row and pooled from there, so the full-size
+    /// normalised tensor is never written; the arithmetic is the two layers' own.
+    static func channelAffineMaxPool(_ x: Tensor, scale: [Float], shift: [Float], pool: Int) -> Tensor {
+        let (n, h, w, c) = x.nhwc
+        let (oh, ow) = (h / pool, w / pool)
+        var out = [Float](uninitializedCount: n * oh * ow * c)
+        x.scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let xp = xb.baseAddress!, op = ob.baseAddress!
+                // The scale and shift repeated along a window's rows, so the affine is one flat,
+                // vectorisable loop whatever the channel count.
+                let length = pool * w * c
+                let scaleRow = (0..<length).map { scale[$0 % c] }, shiftRow = (0..<length).map { shift[$0 % c] }
+                Parallelism.forEachChunk(n * oh, minimumPerThread: 4) { outRows in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: length)
+                    defer { scratch.deallocate() }
+                    for outRow in outRows {
+                        let (b, oy) = outRow.quotientAndRemainder(dividingBy: oh)
+                        let src = xp + (b * h + oy * pool) * w * c
+                        scaleRow.withUnsafeBufferPointer { sr in
+                            shiftRow.withUnsafeBufferPointer { tr in
+                                for i in 0..<length { scratch[i] = src[i] * sr[i] + tr[i] }
+                            }
+                        }
+                        maxPoolRows(scratch, width: w, channels: c, pool: pool, into: op + outRow * ow * c)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, oh, ow, c], scalars: out)
+    }
+
+    /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of
+    /// `width`×`channels`, which this overwrites): the rows are folded into the first, then each
+    /// output pixel takes the max of its `pool` neighbours, eight channels per vector step.
+    static func maxPoolRows(_ rows: UnsafeMutablePointer<Float>, width: Int, channels: Int, pool: Int,
+                            into out: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        @inline(__always) func larger(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
+        let length = width * channels
+        for r in 1..<pool {
+            let src = UnsafeRawPointer(rows + r * length), dst = UnsafeMutableRawPointer(rows)
+            var i = 0
+            while i + 8 <= length {
+                let offset = i * 4
+                dst.storeBytes(of: larger(dst.loadUnaligned(fromByteOffset: offset, as: V.self),
+                                          src.loadUnaligned(fromByteOffset: offset, as: V.self)),
+                               toByteOffset: offset, as: V.self)
+                i += 8
+            }
+            for k in i..<length where rows[r * length + k] > rows[k] { rows[k] = rows[r * length + k] }
+        }
+        for ox in 0..<(width / pool) {
+            let src = rows + ox * pool * channels, dst = out + ox * channels
+            var c = 0
+            while c + 8 <= channels {
+                var m = UnsafeRawPointer(src + c).loadUnaligned(as: V.self)
+                for dx in 1..<pool { m = larger(m, UnsafeRawPointer(src + dx * channels + c).loadUnaligned(as: V.self)) }
+                UnsafeMutableRawPointer(dst + c).storeBytes(of: m, as: V.self)
+                c += 8
+            }
+            for c in c..<channels {
+                var m = src[c]
+                for dx in 1..<pool where src[dx * channels + c] > m { m = src[dx * channels + c] }
+                dst[c] = m
+            }
+        }
+    }
+
     /// Per-channel Σ (a − aShift[c]) · (b − bShift[c]) over the pixels of two `[pixels, C]`
     /// buffers (b = 1 when nil, shifts 0 when nil). Fixed blocks of 4096 pixels are summed in
     /// Float on the threads, then added in Double in block order: accurate, and independent of

@@ -89,6 +89,14 @@ public final class BatchNormalization: Layer {
         return Elementwise.channelAffine(x, scale: scale, shift: shift)
     }
 
+    /// Inference only: this normalisation with a following non-overlapping MaxPooling2D applied
+    /// before the output is stored (see `Elementwise.channelAffineMaxPool`).
+    func forward(_ x: Tensor, thenPool pool: Int) -> Tensor {
+        precondition(x.shape.last == gamma.count, "\(name): input has \(x.shape.last ?? 0) channels, expected \(gamma.count)")
+        let (scale, shift) = inferenceAffine
+        return Elementwise.channelAffineMaxPool(x, scale: scale, shift: shift, pool: pool)
+    }
+
     /// Training mode, with x̂ = (x − mean_B) · istd and M = N·H·W (sums in Double):
     /// dbeta = Σ dy, dgamma = Σ dy · x̂, dx = gamma · istd / M · (M · dy − dbeta − x̂ · dgamma).
     /// Inference mode (frozen): dx = dy · gamma / √(moving_var + ε).
