@@ -40,8 +40,10 @@ TARGET INLINE __m512 rectified(__m512 v) {
 /// acc[i] += broadcast(input tap j of group i) · weights[j] over every tap: `count` independent
 /// FMA chains share each weight load.
 TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, long x0, long block,
-                               float *output, const int count, const long group) {
-    const long cin = plan->inputChannels, d = plan->dilation, kw = plan->kernelWidth;
+                               float *output, const int count, const long group, const long channels) {
+    // `channels` is the input channel count when known at compile time (0: read it from the
+    // plan); then the groups' offsets are constants, folded into each load's address.
+    const long cin = channels ? channels : plan->inputChannels, d = plan->dilation, kw = plan->kernelWidth;
     const long run = d == 1 ? kw * cin : cin;       // contiguous taps: a kernel row, or one tap's channels
     const long runs = d == 1 ? 1 : kw;
     const long taps = plan->kernelHeight * kw * cin;
@@ -109,24 +111,35 @@ TARGET INLINE void conv_groups(const mk_conv_plan *plan, const float *input, lon
 /// Every block of one output row, `steps` groups at a time. The last full step is moved back to
 /// end at the row's end (its overlap is recomputed and stored again, with the same values).
 TARGET INLINE void conv_row(const mk_conv_plan *plan, const float *input, float *output,
-                            const long group, const int steps) {
+                            const long group, const int steps, const long channels) {
     const long groups = (plan->width + group - 1) / group;
     for (long block = 0; block < plan->blocks; block++) {
         if (groups < steps) {
-            for (long q = 0; q < groups; q++) conv_groups(plan, input, q * group, block, output, 1, group);
+            for (long q = 0; q < groups; q++) conv_groups(plan, input, q * group, block, output, 1, group, channels);
             continue;
         }
         long q = 0;
-        for (; q + steps <= groups; q += steps) conv_groups(plan, input, q * group, block, output, steps, group);
-        if (q < groups) conv_groups(plan, input, (groups - steps) * group, block, output, steps, group);
+        for (; q + steps <= groups; q += steps) conv_groups(plan, input, q * group, block, output, steps, group, channels);
+        if (q < groups) conv_groups(plan, input, (groups - steps) * group, block, output, steps, group, channels);
     }
 }
 
 TARGET void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output) {
+    // Meso-4's layers and their input gradients have 3, 8 or 16 input channels.
+    const long cin = plan->inputChannels;
     switch (plan->group) {
-    case 1: conv_row(plan, input, output, 1, 12); break;
-    case 2: conv_row(plan, input, output, 2, 8); break;
-    default: conv_row(plan, input, output, 4, 8); break;
+    case 1:
+        if (cin == 8) conv_row(plan, input, output, 1, 12, 8);
+        else if (cin == 16) conv_row(plan, input, output, 1, 12, 16);
+        else conv_row(plan, input, output, 1, 12, 0);
+        break;
+    case 2:
+        if (cin == 3) conv_row(plan, input, output, 2, 8, 3);
+        else if (cin == 8) conv_row(plan, input, output, 2, 8, 8);
+        else if (cin == 16) conv_row(plan, input, output, 2, 8, 16);
+        else conv_row(plan, input, output, 2, 8, 0);
+        break;
+    default: conv_row(plan, input, output, 4, 8, 0); break;
     }
 }
 

@@ -11,6 +11,31 @@ import Testing
         #expect(y.scalars == [7, 9, 8, 6])
     }
 
+    /// Tiling windows take the vectorised row kernel: it equals the max over each window, worked
+    /// out here directly, for channel counts on and off the 8-lane step and pools 2 and 4.
+    @Test(arguments: [(2, 8, 12, 16, 2), (1, 8, 8, 11, 4), (3, 4, 6, 3, 2)])
+    func maxPoolingTiledEqualsWindowMax(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, h, w, c, pool) = shape
+        let x = randomTensor([n, h, w, c], seed: 33)
+        let y = MaxPooling2D(name: "p", poolSize: pool).forward([x], training: true)
+        #expect(y.shape == [n, h / pool, w / pool, c])
+        var expected: [Float] = []
+        for b in 0..<n {
+            for oy in 0..<(h / pool) {
+                for ox in 0..<(w / pool) {
+                    for ch in 0..<c {
+                        var m = -Float.infinity
+                        for dy in 0..<pool {
+                            for dx in 0..<pool { m = max(m, x.scalars[((b * h + oy * pool + dy) * w + ox * pool + dx) * c + ch]) }
+                        }
+                        expected.append(m)
+                    }
+                }
+            }
+        }
+        #expect(y.scalars == expected)
+    }
+
     /// The vectorized routing (channels a multiple of 8) equals the per-channel one, run one
     /// channel at a time, including ties, which go to the first cell of the window.
     @Test(arguments: [2, 4])

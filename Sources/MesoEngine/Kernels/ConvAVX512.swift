@@ -93,7 +93,7 @@ enum ConvAVX512 {
                                 let row = pool == 1 ? pooled : scratch + (y - oy * pool) * w * cout
                                 mk_conv_row_avx512(&plan, interleaved + y * rowLength, row)
                             }
-                            if pool > 1 { Elementwise.maxPoolRows(scratch, width: w, channels: cout, pool: pool, into: pooled) }
+                            if pool > 1 { Elementwise.maxPoolRows(scratch, width: w, channels: cout, pool: pool, fold: scratch, into: pooled) }
                         }
                     }
                     /// Image `b` zero-padded, then interleaved, in `buffer`; with one pixel per vector the

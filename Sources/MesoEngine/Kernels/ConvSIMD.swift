@@ -109,7 +109,7 @@ enum ConvSIMD {
                                 }
                             }
                             if pool > 1 {
-                                Elementwise.maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool,
+                                Elementwise.maxPoolRows(scratchBuf.baseAddress!, width: w, channels: cout, pool: pool, fold: scratchBuf.baseAddress!,
                                             into: op + outRowIndex * ow * cout)
                             }
                            }

@@ -51,7 +51,7 @@ enum Elementwise {
                                 for i in 0..<length { scratch[i] = src[i] * sr[i] + tr[i] }
                             }
                         }
-                        maxPoolRows(scratch, width: w, channels: c, pool: pool, into: op + outRow * ow * c)
+                        maxPoolRows(scratch, width: w, channels: c, pool: pool, fold: scratch, into: op + outRow * ow * c)
                     }
                 }
             }
@@ -60,25 +60,28 @@ enum Elementwise {
     }
 
     /// out[x, c] = max over the `pool`×`pool` window at column x·pool of `rows` (`pool` rows of
-    /// `width`×`channels`, which this overwrites): the rows are folded into the first, then each
-    /// output pixel takes the max of its `pool` neighbours, eight channels per vector step.
-    static func maxPoolRows(_ rows: UnsafeMutablePointer<Float>, width: Int, channels: Int, pool: Int,
-                            into out: UnsafeMutablePointer<Float>) {
+    /// `width`×`channels`): the rows are folded into `fold` (one row; it may be `rows` itself),
+    /// then each output pixel takes the max of its `pool` neighbours, eight channels per vector step.
+    static func maxPoolRows(_ rows: UnsafePointer<Float>, width: Int, channels: Int, pool: Int,
+                            fold: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         typealias V = SIMD8<Float>
         @inline(__always) func larger(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .> a) }
         let length = width * channels
         for r in 1..<pool {
-            let src = UnsafeRawPointer(rows + r * length), dst = UnsafeMutableRawPointer(rows)
+            let first = UnsafeRawPointer(r == 1 ? rows : UnsafePointer(fold))
+            let src = UnsafeRawPointer(rows + r * length), dst = UnsafeMutableRawPointer(fold)
             var i = 0
             while i + 8 <= length {
                 let offset = i * 4
-                dst.storeBytes(of: larger(dst.loadUnaligned(fromByteOffset: offset, as: V.self),
+                dst.storeBytes(of: larger(first.loadUnaligned(fromByteOffset: offset, as: V.self),
                                           src.loadUnaligned(fromByteOffset: offset, as: V.self)),
                                toByteOffset: offset, as: V.self)
                 i += 8
             }
-            for k in i..<length where rows[r * length + k] > rows[k] { rows[k] = rows[r * length + k] }
+            let previous = r == 1 ? rows : UnsafePointer(fold)
+            for k in i..<length { fold[k] = rows[r * length + k] > previous[k] ? rows[r * length + k] : previous[k] }
         }
+        let rows = UnsafePointer(fold)
         for ox in 0..<(width / pool) {
             let src = rows + ox * pool * channels, dst = out + ox * channels
             var c = 0

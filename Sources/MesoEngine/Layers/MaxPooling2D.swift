@@ -39,6 +39,7 @@ public final class MaxPooling2D: Layer {
         let (n, h, w, c) = x.nhwc
         let outShape = outputShape(for: [x.shape])
         let (oh, ow) = (outShape[1], outShape[2])
+        if poolSize > 1 && tilesExactly(x.shape) { return tiledForward(x, outShape: outShape) }
         var out = [Float](repeating: -.infinity, count: n * oh * ow * c)
         x.scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
@@ -57,6 +58,29 @@ public final class MaxPooling2D: Layer {
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+
+    /// Windows that tile the input (MesoNet's): each output row from its `poolSize` input rows by
+    /// the vectorised row kernel, which the fused inference blocks use too.
+    private func tiledForward(_ x: Tensor, outShape: [Int]) -> Tensor {
+        let (_, h, w, c) = x.nhwc
+        let (oh, ow) = (outShape[1], outShape[2])
+        var out = [Float](uninitializedCount: outShape.reduce(1, *))
+        x.scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let xp = xb.baseAddress!, op = ob.baseAddress!
+                Parallelism.forEachChunk(outShape[0] * oh, minimumPerThread: 16) { rows in
+                    let fold = UnsafeMutablePointer<Float>.allocate(capacity: w * c)
+                    defer { fold.deallocate() }
+                    for row in rows {
+                        let (b, oy) = row.quotientAndRemainder(dividingBy: oh)
+                        Elementwise.maxPoolRows(xp + (b * h + oy * poolSize) * w * c, width: w, channels: c, pool: poolSize,
+                                                fold: fold, into: op + row * ow * c)
                     }
                 }
             }
