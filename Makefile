@@ -4,7 +4,7 @@
 # `swift build -c release` gives the same fast binary.
 RELEASE_BIN = $(shell swift build -c release --show-bin-path)
 
-.PHONY: setup build test demo bench clean
+.PHONY: setup build test demo bench bench-serve serve clean
 
 setup:
 	scripts/setup
@@ -22,6 +22,14 @@ demo: build
 
 bench: setup
 	scripts/bench
+
+# Load on the HTTP API: concurrent photo uploads over loopback for a fixed time (scripts/bench-serve).
+bench-serve: setup
+	scripts/bench-serve
+
+# The demo page and API on http://127.0.0.1:8080/ (docs/api.md).
+serve: build
+	$(RELEASE_BIN)/mesoscope serve
 
 clean:
 	rm -rf .build out

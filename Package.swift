@@ -24,10 +24,13 @@ let package = Package(
         .library(name: "MesoData", targets: ["MesoData"]),
         .library(name: "MesoTraining", targets: ["MesoTraining"]),
         .library(name: "MesoscopeKit", targets: ["MesoscopeKit"]),
+        .library(name: "MesoServer", targets: ["MesoServer"]),
         .executable(name: "mesoscope", targets: ["mesoscope"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // C libraries, each behind one system-library target used by one module.
@@ -51,8 +54,14 @@ let package = Package(
         .target(name: "MesoData", dependencies: ["MesoEngine", "MesoMedia", "MesoFaces"]),
         .target(name: "MesoTraining", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia", "MesoData"]),
         .target(name: "MesoscopeKit", dependencies: ["MesoEngine", "MesoModels", "MesoModelFiles", "MesoMedia", "MesoFaces", "MesoData", "MesoTraining"]),
+        // The web page and JSON API over MesoscopeKit; the page's HTML, CSS and JS are compiled in.
+        .target(name: "MesoServer", dependencies: [
+            "MesoscopeKit", "MesoData", "MesoMedia", "MesoFaces",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ]),
         .executableTarget(name: "mesoscope", dependencies: [
-            "MesoscopeKit", "MesoTraining", "MesoData", "MesoFaces", "MesoMedia", "MesoModels", "MesoEngine",
+            "MesoscopeKit", "MesoServer", "MesoTraining", "MesoData", "MesoFaces", "MesoMedia", "MesoModels", "MesoEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +75,7 @@ let package = Package(
         .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoData", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoMedia", "MesoTestSupport"]),
+        .testTarget(name: "MesoServerTests", dependencies: ["MesoServer", "MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),
     ]
 )

@@ -77,10 +77,11 @@ public final class FaceExtractor {
 
     /// Extracts the faces of the photo or video at `path`, calling `body` once per sampled frame
     /// (faces or not), in frame order. `largestFaceOnly` keeps one face per frame, as the original
-    /// pipeline did. `progress` is told how many sampled frames are done out of how many.
+    /// pipeline did. `progress` is told how many sampled frames are done out of how many;
+    /// an error it throws stops the extraction there (the server's job timeout and cancel).
     @discardableResult
     public func extract(_ path: String, sampling: FrameSampling, largestFaceOnly: Bool = false,
-                        progress: ((Int, Int) -> Void)? = nil,
+                        progress: ((Int, Int) throws -> Void)? = nil,
                         _ body: (ExtractedFrame) throws -> Void) throws -> MediaSummary {
         finder.reset()   // also zeroes its timings, which then count this input only
         var tracker = FaceTracker()
@@ -105,7 +106,7 @@ public final class FaceExtractor {
             let image = try ImageDecoder.decode(contentsOf: path)
             timings.decode += seconds(since: start)
             try process(index: 0, time: 0, image: image)
-            progress?(1, 1)
+            try progress?(1, 1)
             return MediaSummary(framesTotal: 1, framesAnalyzed: 1, fps: nil, width: image.width, height: image.height,
                                 duration: nil, rotation: 0)
         }
@@ -120,7 +121,7 @@ public final class FaceExtractor {
             timings.decode += seconds(since: start)
             try process(index: frame.index, time: frame.time, image: frame.image)
             analyzed += 1
-            progress?(analyzed, indices.count)
+            try progress?(analyzed, indices.count)
             start = DispatchTime.now()
         }
         timings.decode += seconds(since: start)

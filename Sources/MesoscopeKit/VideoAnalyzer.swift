@@ -53,10 +53,11 @@ public final class VideoAnalyzer {
         return timings
     }
 
-    /// Analyses the photo or video at `path`. `scored` sees each face with its crop and score,
+    /// Analyses the photo or video at `path`. `progress` sees the sampled frames done out of how
+    /// many, and stops the analysis by throwing. `scored` sees each face with its crop and score,
     /// in frame order, for callers that save crops.
     public func analyze(_ path: String, sampling: FrameSampling, largestFaceOnly: Bool = false,
-                        progress: ((Int, Int) -> Void)? = nil,
+                        progress: ((Int, Int) throws -> Void)? = nil,
                         scored: ((AnalyzedFrame, ExtractedFace, FaceScore) throws -> Void)? = nil) throws -> VideoAnalysis {
         var frames: [AnalyzedFrame] = []
         var pending: [(frame: Int, face: ExtractedFace)] = []

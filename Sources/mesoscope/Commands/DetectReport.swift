@@ -1,5 +1,4 @@
 import Foundation
-import MesoData
 import MesoscopeKit
 
 /// What `detect` prints per input: a verdict line with one line per track, or one JSON object
@@ -22,10 +21,10 @@ struct DetectReport {
     mutating func analyzed(_ analysis: VideoAnalysis) {
         framesAnalyzed += analysis.summary.framesAnalyzed
         let pFake = analysis.pFake(aggregate)
-        let verdict = pFake.map { Verdict(pFake: $0, threshold: threshold).rawValue } ?? "no_face"
+        let verdict = analysis.verdict(aggregate, threshold: threshold)
         verdicts[verdict, default: 0] += 1
         if json {
-            printJSON(fields(analysis, pFake: pFake, verdict: verdict))
+            print(analysis.detectJSON(aggregate: aggregate, threshold: threshold).serialized())
             return
         }
         if !headerPrinted {
@@ -39,36 +38,6 @@ struct DetectReport {
             let note = track.counted ? "" : " (too short, ignored)"
             print("        track \(track.id): p_fake \(String(format: "%.4f", track.pFake[aggregate]!)) over \(track.faceCount) face\(track.faceCount == 1 ? "" : "s")\(note)")
         }
-    }
-
-    private func fields(_ analysis: VideoAnalysis, pFake: Double?, verdict: String) -> [(String, JSONValue)] {
-        let summary = analysis.summary
-        return [
-            ("path", .string(analysis.path)),
-            ("frames_total", .integer(summary.framesTotal)),
-            ("frames_analyzed", .integer(summary.framesAnalyzed)),
-            ("fps", .number(orNull: summary.fps)),
-            ("duration_s", .number(orNull: summary.duration)),
-            ("width", .integer(summary.width)),
-            ("height", .integer(summary.height)),
-            ("rotation", .integer(summary.rotation)),
-            ("faces_found", .integer(analysis.facesFound)),
-            ("p_fake", .number(orNull: pFake)),
-            ("verdict", .string(verdict)),
-            ("aggregate", .string(aggregate.rawValue)),
-            ("scores", .object(Aggregate.allCases.map { ($0.rawValue, .number(orNull: analysis.pFake($0))) })),
-            ("tracks", .array(analysis.score.tracks.map { track in
-                .object([("id", .integer(track.id)), ("p_fake", .number(track.pFake[aggregate]!)),
-                         ("n_faces", .integer(track.faceCount)), ("counted", .bool(track.counted))])
-            })),
-            ("frames", .array(analysis.frames.map { frame in
-                .object([("index", .integer(frame.index)), ("time_s", .number(frame.time)),
-                         ("faces", .array(frame.faces.map { face in
-                             .object([("box", .array([face.box.x, face.box.y, face.box.width, face.box.height].map { .integer($0) })),
-                                      ("track", .integer(face.track)), ("p_fake", .number(face.score.pFake))])
-                         }))])
-            })),
-        ]
     }
 
     /// The summary line of the human output.

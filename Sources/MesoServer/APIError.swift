@@ -1,0 +1,54 @@
+import Hummingbird
+import MesoData
+
+/// An API failure: an HTTP status and a message saying what was wrong with the request and, where
+/// it can, what to send instead. It answers as `{"error": message}`.
+struct APIError: Error, HTTPResponseError, CustomStringConvertible {
+    let status: HTTPResponse.Status
+    let message: String
+    var headers: HTTPFields = [:]
+
+    var description: String { "\(status.code): \(message)" }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
+        var response = Response.json(.object([("error", .string(message))]), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    static func tooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge,
+                 message: "the upload is larger than this server's limit of \(megabytes(limit)) (mesoscope serve --max-upload-mb)")
+    }
+
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, message: message) }
+
+    static func unsupportedType(_ message: String) -> APIError { APIError(status: .unsupportedMediaType, message: message) }
+
+    static func unreadable(_ message: String) -> APIError { APIError(status: .unprocessableContent, message: message) }
+
+    static func busy(running: Int, queued: Int) -> APIError {
+        APIError(status: .tooManyRequests,
+                 message: "the server is busy: \(running) analyses running and \(queued) waiting; try again shortly",
+                 headers: [.retryAfter: "5"])
+    }
+
+    static func noSuchJob(_ id: String) -> APIError {
+        APIError(status: .notFound, message: "no job \(id): it never existed or was dropped after the retention time")
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        bytes % 1_048_576 == 0 ? "\(bytes / 1_048_576) MB" : "\(bytes) bytes"
+    }
+}
+
+extension Response {
+    /// A JSON body written by the project's one JSON writer, so job results keep the key order
+    /// of `mesoscope detect --json`.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let buffer = ByteBuffer(string: value.serialized())
+        return Response(status: status,
+                        headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(buffer.readableBytes)],
+                        body: .init(byteBuffer: buffer))
+    }
+}

@@ -1,0 +1,67 @@
+import Dispatch
+import MesoscopeKit
+
+/// Admits analyses up to a bound and runs them on a fixed set of analyzers.
+///
+/// A ``VideoAnalyzer`` handles one input at a time, so there are `maxConcurrent` of them and
+/// each analysis borrows one; `queueLimit` more analyses may wait for a free one. An upload
+/// beyond that is refused at once (429) instead of piling up memory and temporary files.
+actor AnalysisQueue {
+    /// An analyzer lent to one analysis at a time: the queue hands each out to exactly one
+    /// caller and takes it back before lending it again, which is what makes it safe to send
+    /// to the thread that runs the analysis.
+    final class Lease: @unchecked Sendable {
+        let analyzer: VideoAnalyzer
+        init(_ analyzer: VideoAnalyzer) { self.analyzer = analyzer }
+    }
+
+    private let maxConcurrent: Int
+    private let queueLimit: Int
+    private var idle: [Lease]
+    private var waiting: [CheckedContinuation<Lease, Never>] = []
+    private var admitted = 0
+
+    init(analyzers: [VideoAnalyzer], queueLimit: Int) {
+        idle = analyzers.map(Lease.init)
+        maxConcurrent = analyzers.count
+        self.queueLimit = queueLimit
+    }
+
+    /// Analyses running and waiting.
+    var load: (running: Int, waiting: Int) { (admitted - waiting.count, waiting.count) }
+
+    /// Reserves a place for one analysis, running or waiting; each admission must be followed
+    /// by exactly one ``run(_:)``.
+    func admit() throws(APIError) {
+        guard admitted < maxConcurrent + queueLimit else {
+            throw APIError.busy(running: min(admitted, maxConcurrent), queued: max(0, admitted - maxConcurrent))
+        }
+        admitted += 1
+    }
+
+    /// Runs `work` with a free analyzer on a thread of its own (the analysis blocks for seconds,
+    /// which must not hold up the server's event loops), waiting for an analyzer if all are busy.
+    func run<T: Sendable>(_ work: @escaping @Sendable (VideoAnalyzer) throws -> T) async throws -> T {
+        let lease: Lease
+        if let free = idle.popLast() {
+            lease = free
+        } else {
+            lease = await withCheckedContinuation { waiting.append($0) }
+        }
+        defer { release(lease) }
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try work(lease.analyzer) })
+            }
+        }
+    }
+
+    private func release(_ lease: Lease) {
+        admitted -= 1
+        if waiting.isEmpty {
+            idle.append(lease)
+        } else {
+            waiting.removeFirst().resume(returning: lease)
+        }
+    }
+}
