@@ -272,16 +272,3 @@ void mk_interleave_avx512(const float *in, long count, long channels, long group
 }
 
 #endif
-
-void mk_pad(const float *x, long height, long width, long channels, long top, long bottom, long left,
-            long paddedWidth, float *out) {
-    const long rowLength = paddedWidth * channels;
-    __builtin_memset(out, 0, (size_t)(top * rowLength) * sizeof(float));
-    for (long y = 0; y < height; y++) {
-        float *row = out + (top + y) * rowLength;
-        __builtin_memset(row, 0, (size_t)(left * channels) * sizeof(float));
-        __builtin_memcpy(row + left * channels, x + y * width * channels, (size_t)(width * channels) * sizeof(float));
-        __builtin_memset(row + (left + width) * channels, 0, (size_t)((paddedWidth - left - width) * channels) * sizeof(float));
-    }
-    __builtin_memset(out + (top + height) * rowLength, 0, (size_t)(bottom * rowLength) * sizeof(float));
-}

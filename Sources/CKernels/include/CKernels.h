@@ -39,10 +39,6 @@ typedef struct {
 /// starting at `input` (the padded row aligned with this output row).
 void mk_conv_row_avx512(const mk_conv_plan *plan, const float *input, float *output);
 
-/// One NHWC image `[height][width][channels]` zero-padded to `[top + height + bottom][paddedWidth][channels]`.
-void mk_pad(const float *x, long height, long width, long channels, long top, long bottom, long left,
-            long paddedWidth, float *out);
-
 /// The `group`-interleaved copy of a padded image, `count` floats read as one sequence:
 /// out[group·i + e] = in[i + e·channels] (0 past the end), i.e. out[y][s][c][e] = padded[y][s + e][c].
 void mk_interleave_avx512(const float *in, long count, long channels, long group, float *out);

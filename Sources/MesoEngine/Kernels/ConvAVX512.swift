@@ -11,7 +11,7 @@ import Darwin
 /// Output channels sit in the 16 lanes, `group` pixels per vector: 16 channels × 1 pixel,
 /// 8 × 2 or 4 × 4 (MesoInception's 1- and 2-channel branches use 4 × 4 too). Meso-4's 8-channel layers fill all 16 lanes that way, where one pixel per
 /// vector would leave half of them empty. The kernel wants the input `group`-interleaved
-/// (`mk_pad`, then `mk_interleave_avx512`): a zero-padded copy in which each tap's values for `group` neighbouring
+/// (`ConvSIMD.pad`, then `mk_interleave_avx512`): a zero-padded copy in which each tap's values for `group` neighbouring
 /// pixels lie side by side, so one broadcast load feeds a vector.
 ///
 /// Threads: a single image splits its rows; a batch splits its images, each thread building
@@ -102,7 +102,8 @@ enum ConvAVX512 {
                                      padded: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
                         let image = xp + b * h * w * cin
                         if group == 1 && paddedWidth == w && paddedHeight == h { return image }
-                        mk_pad(image, h, w, cin, g.padTop, g.padBottom, g.padLeft, paddedWidth, group == 1 ? buffer : padded)
+                        ConvSIMD.pad(image, height: h, width: w, channels: cin, top: g.padTop, left: g.padLeft,
+                                     into: group == 1 ? buffer : padded, paddedHeight: paddedHeight, paddedWidth: paddedWidth)
                         if group > 1 { mk_interleave_avx512(padded, imageLength / group, cin, group, buffer) }
                         return UnsafePointer(buffer)
                     }

@@ -176,25 +176,32 @@ enum ConvSIMD {
     static func zeroPadded(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) -> [Float] {
         let (n, h, w, c) = x.nhwc
         if height == h && width == w { return x.scalars }
-        // Only the border is zeroed; the interior is written once, by the copy.
         var padded = [Float](uninitializedCount: n * height * width * c)
-        let right = (width - w - left) * c, rowLength = width * c
         x.scalars.withUnsafeBufferPointer { src in
             padded.withUnsafeMutableBufferPointer { dst in
                 for b in 0..<n {
-                    let image = dst.baseAddress! + b * height * rowLength
-                    image.update(repeating: 0, count: top * rowLength)
-                    for y in 0..<h {
-                        let row = image + (y + top) * rowLength
-                        row.update(repeating: 0, count: left * c)
-                        (row + left * c).update(from: src.baseAddress! + ((b * h + y) * w) * c, count: w * c)
-                        (row + (left + w) * c).update(repeating: 0, count: right)
-                    }
-                    (image + (top + h) * rowLength).update(repeating: 0, count: (height - h - top) * rowLength)
+                    pad(src.baseAddress! + b * h * w * c, height: h, width: w, channels: c, top: top, left: left,
+                        into: dst.baseAddress! + b * height * width * c, paddedHeight: height, paddedWidth: width)
                 }
             }
         }
         return padded
+    }
+
+    /// One NHWC image `[height][width][channels]` copied into the middle of a zero image
+    /// `[paddedHeight][paddedWidth][channels]`. Only the border is zeroed; the interior is written
+    /// once, by the copy.
+    static func pad(_ image: UnsafePointer<Float>, height h: Int, width w: Int, channels c: Int, top: Int, left: Int,
+                    into out: UnsafeMutablePointer<Float>, paddedHeight: Int, paddedWidth: Int) {
+        let rowLength = paddedWidth * c, right = (paddedWidth - w - left) * c
+        out.update(repeating: 0, count: top * rowLength)
+        for y in 0..<h {
+            let row = out + (y + top) * rowLength
+            row.update(repeating: 0, count: left * c)
+            (row + left * c).update(from: image + y * w * c, count: w * c)
+            (row + (left + w) * c).update(repeating: 0, count: right)
+        }
+        (out + (top + h) * rowLength).update(repeating: 0, count: (paddedHeight - h - top) * rowLength)
     }
 }
 
