@@ -19,13 +19,8 @@ import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
 
-def meso4():
-    x = keras.Input(shape=(256, 256, 3))
-    y = x
-    for filters, kernel, pool in [(8, 3, 2), (8, 5, 2), (16, 5, 2), (16, 5, 4)]:
-        y = layers.Conv2D(filters, (kernel, kernel), padding="same", activation="relu")(y)
-        y = layers.BatchNormalization()(y)
-        y = layers.MaxPooling2D(pool_size=(pool, pool), padding="same")(y)
+def with_head(x, y):
+    """Both networks' classifier head on the features y: Flatten, Dropout, Dense(16), LeakyReLU(0.1), Dropout, Dense(1, sigmoid)."""
     y = layers.Flatten()(y)
     y = layers.Dropout(0.5)(y)
     y = layers.Dense(16)(y)
@@ -33,6 +28,21 @@ def meso4():
     y = layers.Dropout(0.5)(y)
     y = layers.Dense(1, activation="sigmoid")(y)
     return keras.Model(inputs=x, outputs=y)
+
+
+def meso4(dense_only=False):
+    x = keras.Input(shape=(256, 256, 3))
+    y = x
+    for filters, kernel, pool in [(8, 3, 2), (8, 5, 2), (16, 5, 2), (16, 5, 4)]:
+        y = layers.Conv2D(filters, (kernel, kernel), padding="same", activation="relu")(y)
+        y = layers.BatchNormalization()(y)
+        y = layers.MaxPooling2D(pool_size=(pool, pool), padding="same")(y)
+    model = with_head(x, y)
+    if dense_only:
+        # The write-up's fine-tuning: everything before the head (Dense(16), LeakyReLU, Dropout, Dense(1)) is frozen.
+        for layer in model.layers[:-4]:
+            layer.trainable = False
+    return model
 
 
 def mesoinception4():
@@ -57,13 +67,7 @@ def mesoinception4():
         y = layers.Conv2D(16, (5, 5), padding="same", activation="relu")(y)
         y = layers.BatchNormalization()(y)
         y = layers.MaxPooling2D(pool_size=(pool, pool), padding="same")(y)
-    y = layers.Flatten()(y)
-    y = layers.Dropout(0.5)(y)
-    y = layers.Dense(16)(y)
-    y = layers.LeakyReLU(negative_slope=0.1)(y)
-    y = layers.Dropout(0.5)(y)
-    y = layers.Dense(1, activation="sigmoid")(y)
-    return keras.Model(inputs=x, outputs=y)
+    return with_head(x, y)
 
 
 def main():

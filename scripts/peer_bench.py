@@ -177,11 +177,7 @@ def bench_keras_train(info):
     y = (np.arange(32) % 2).astype(np.float32).reshape(32, 1)
     results = {}
     for key, dense_only in (("all_ms", False), ("dense_only_ms", True)):
-        model = meso4()
-        if dense_only:
-            # Everything before the head (Dense(16), LeakyReLU, Dropout, Dense(1)) is frozen.
-            for layer in model.layers[:-4]:
-                layer.trainable = False
+        model = meso4(dense_only)
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mean_squared_error")
         for _ in range(2):
             model.train_on_batch(x, y)
@@ -228,10 +224,7 @@ def bench_keras_epoch(info):
                                  zoom_range=0.9, horizontal_flip=True, vertical_flip=True, rescale=1 / 255)
     results = {}
     for key, dense_only in (("all_s", False), ("frozen_s", True)):
-        model = meso4()
-        if dense_only:
-            for layer in model.layers[:-4]:
-                layer.trainable = False
+        model = meso4(dense_only)
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="mean_squared_error", metrics=["accuracy"])
         model.fit(datagen.flow(x, y, batch_size=32, seed=0), epochs=1, steps_per_epoch=2, verbose=0)  # compile
         start = time.perf_counter()
