@@ -68,7 +68,7 @@ let package = Package(
         // Test-only helpers: locating ../shared, reading .npy files, running the CLI.
         .target(name: "MesoTestSupport", path: "Tests/Support"),
         .testTarget(name: "MesoEngineTests", dependencies: ["MesoEngine", "MesoTestSupport"]),
-        .testTarget(name: "MesoModelFilesTests", dependencies: ["MesoModelFiles", "MesoModels", "MesoEngine", "MesoTestSupport"]),
+        .testTarget(name: "MesoModelFilesTests", dependencies: ["MesoModelFiles", "MesoModels", "MesoEngine", "CHDF5", "MesoTestSupport"]),
         .testTarget(name: "MesoMediaTests", dependencies: ["MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoFacesTests", dependencies: ["MesoFaces", "MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoMedia", "MesoEngine", "MesoTestSupport"]),

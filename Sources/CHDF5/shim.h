@@ -16,6 +16,7 @@ static inline hid_t chdf5_all(void) { return H5S_ALL; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
 static inline unsigned chdf5_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline unsigned chdf5_acc_rdwr(void) { return H5F_ACC_RDWR; }
 
 static inline herr_t chdf5_collect_error(unsigned n, const H5E_error2_t *err, void *data) {
     // The innermost entry (n == 0) names the actual cause, e.g. "truncated file: eof = ...".

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import MesoMedia
 
 /// One aligned face found on a sampled frame.
@@ -101,7 +102,10 @@ public final class FaceExtractor {
             try body(ExtractedFrame(index: index, time: time, faces: faces))
         }
 
-        if ImageDecoder.recognises(path) {
+        // A file named as a photo is decoded as one, so a broken .jpg gets the image decoder's
+        // error instead of whatever libavformat's still-image demuxer makes of it.
+        let namedAsPhoto = ImageDecoder.fileExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+        if namedAsPhoto || ImageDecoder.recognises(path) {
             let start = DispatchTime.now()
             let image = try ImageDecoder.decode(contentsOf: path)
             timings.decode += seconds(since: start)

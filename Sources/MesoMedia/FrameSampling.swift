@@ -28,12 +28,17 @@ public enum FrameSampling: Sendable, Equatable {
         case .rate(let r):
             precondition(r > 0 && r.isFinite, "FrameSampling.rate needs a positive rate, not \(r)")
             precondition(fps > 0 && fps.isFinite, "FrameSampling.rate needs the video's frame rate, not \(fps)")
+            // At or above the video's own rate every frame is taken; counting samples instead
+            // would spin through r / fps samples per frame.
+            if r >= fps { return Array(0..<frameCount) }
             var indices: [Int] = []
-            var sample = 0
+            var sample = 0.0
             while true {
                 // Time from the sample number, not by adding 1/r repeatedly, so no error accumulates.
-                let index = Int((Double(sample) / r * fps).rounded())
-                if index >= frameCount { return indices }
+                // Compared as a Double first: at tiny rates the second sample is beyond any Int.
+                let position = (sample / r * fps).rounded()
+                if !(position < Double(frameCount)) { return indices }
+                let index = Int(position)
                 if index != indices.last { indices.append(index) }
                 sample += 1
             }

@@ -7,6 +7,9 @@ import Foundation
 /// conversions Pillow applies (no gamma, no alpha compositing). The format is sniffed from the
 /// first bytes, never from the file name: face crops and downloads are often misnamed.
 public enum ImageDecoder {
+    /// The file name extensions of the formats decoded here.
+    public static let fileExtensions: Set<String> = ["jpg", "jpeg", "png"]
+
     /// The most pixels an image may claim: 100 megapixels.
     ///
     /// Checked against the header before the pixel buffer is allocated, so a small hostile or
@@ -30,11 +33,14 @@ public enum ImageDecoder {
     /// Whether the file at `path` starts like a JPEG or PNG, so that a caller holding either a
     /// photo or a video knows which decoder to use. Unreadable files answer false.
     public static func recognises(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let start = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        guard let file = try? InputFile(path, expected: "an image") else { return false }
+        let start = (try? file.read(upTo: 8)) ?? []
         return start.count == 8 && (try? ImageFormat(sniffing: start, path: path)) != nil
     }
+
+    /// The largest image file read: far above any 100-megapixel JPEG or compressed PNG, and
+    /// checked before reading, so a huge or sparse file named .jpg is not read into memory.
+    public static let maximumFileSize = 512 << 20
 
     /// The error for an image whose header claims more than ``maximumPixelCount`` pixels.
     static func tooLarge(width: Int, height: Int, format: String, path: String) -> MediaError {
@@ -58,26 +64,14 @@ public enum ImageDecoder {
         }
     }
 
-    /// The whole file, with the failure named precisely (missing, a directory, no permission).
+    /// The whole file, with the failure named precisely (missing, not a regular file, no
+    /// permission, too large).
     private static func readFile(_ path: String) throws(MediaError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw openFailure(errno: errno, path: path) }
-        defer { close(descriptor) }
-        var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-            throw MediaError(code: .unreadable, path: path, message: "is a directory, not an image file")
+        let file = try InputFile(path, expected: "an image")
+        guard file.size <= maximumFileSize else {
+            throw MediaError(code: .tooLarge, path: path,
+                             message: "the file is \(file.size >> 20) MB, more than the \(maximumFileSize >> 20) MB an image may take")
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[..<count])
-            } else if count == 0 {
-                return bytes
-            } else if case let number = errno, number != EINTR {
-                throw MediaError(code: .unreadable, path: path, message: "cannot read: \(String(cString: strerror(number)))")
-            }
-        }
+        return try file.read(upTo: file.size)
     }
 }

@@ -30,6 +30,11 @@ public final class VideoReader {
     private var lastPacketIndex = -1
     /// How many times ``forEachFrame(at:_:)`` has sought; tests check that seeking happened.
     private(set) var seekCount = 0
+    /// Whether any frame has been decoded since the file was opened (seeking does not reset it).
+    private var decodedAny = false
+
+    /// The most frames a header may claim: 100 million, over 40 days at 25 frames per second.
+    public static let maximumFrameCount = 100_000_000
 
     /// Opens the video at `path` and reads its header; no frame is decoded yet.
     public init(contentsOf path: String) throws(MediaError) {
@@ -53,6 +58,10 @@ public final class VideoReader {
         guard probed >= 0 else {
             throw MediaError(code: .corrupt, path: path,
                              message: "cannot read the video's streams (\(Self.describe(probed))); the file may be damaged")
+        }
+        guard format.pointee.nb_streams > 0 else {
+            throw MediaError(code: .corrupt, path: path,
+                             message: "the container holds no streams at all; the file is cut off or damaged")
         }
         var codec: UnsafePointer<AVCodec>?
         let found = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
@@ -85,16 +94,25 @@ public final class VideoReader {
         guard fps > 0 else {
             throw MediaError(code: .unsupported, path: path, message: "the video stream has no frame rate")
         }
+        guard (1e-3...1e6).contains(fps), timeBase > 0, timeBase.isFinite else {
+            throw MediaError(code: .corrupt, path: path,
+                             message: "the header gives a frame rate of \(fps) and a time base of \(timeBase); the file is damaged")
+        }
         let duration: Double =
             if stream.pointee.duration != cffmpeg_no_pts() { Double(stream.pointee.duration) * timeBase }
             else if format.pointee.duration != cffmpeg_no_pts() { Double(format.pointee.duration) / Double(AV_TIME_BASE) }
             else { 0 }
         frameCountIsExact = stream.pointee.nb_frames > 0
-        let frameCount = frameCountIsExact ? Int(stream.pointee.nb_frames) : Int((duration * fps).rounded())
+        let frameCount = frameCountIsExact ? Double(stream.pointee.nb_frames) : (duration * fps).rounded()
+        // A header's counts are whatever the file says: refused before they size any array.
+        guard frameCount.isFinite, (0...Double(Self.maximumFrameCount)).contains(frameCount) else {
+            throw MediaError(code: .corrupt, path: path,
+                             message: "the header claims \(frameCount) frames, more than any real video holds; the file is damaged")
+        }
         let rotation = Self.rotation(stream)
         let sideways = rotation % 180 != 0
         info = VideoInfo(width: sideways ? codedHeight : codedWidth, height: sideways ? codedWidth : codedHeight,
-                         frameCount: frameCount, fps: fps, duration: duration, rotation: rotation,
+                         frameCount: Int(frameCount), fps: fps, duration: duration, rotation: rotation,
                          codec: String(cString: avcodec_get_name(parameters.codec_id)))
     }
 
@@ -148,13 +166,20 @@ public final class VideoReader {
         let frame = context.frame!
         while true {
             let received = avcodec_receive_frame(decoder, frame)
-            if received == 0 { return indexOfDecodedFrame() }
+            if received == 0 {
+                decodedAny = true
+                return indexOfDecodedFrame()
+            }
             if received == cffmpeg_error_eof() {
+                try checkAnyDecoded()
                 try checkComplete()
                 return nil
             }
             guard received == cffmpeg_error_again() else { throw decodingError(received) }
-            if draining { return nil }
+            if draining {
+                try checkAnyDecoded()
+                return nil
+            }
             try sendPacket()
         }
     }
@@ -192,7 +217,9 @@ public final class VideoReader {
     }
 
     private func index(ofTimestamp timestamp: Int64) -> Int {
-        Int(((Double(timestamp) * timeBase - startSeconds) * info.fps).rounded())
+        // A damaged stream's timestamps can be anything: clamped before the conversion can trap.
+        let index = ((Double(timestamp) * timeBase - startSeconds) * info.fps).rounded()
+        return index.isFinite ? Int(max(-1e15, min(1e15, index))) : 0
     }
 
     /// At the end of the stream: a file that the container says holds more frames than the demuxer
@@ -202,6 +229,14 @@ public final class VideoReader {
         throw MediaError(code: .truncated, path: path,
                          message: "the video stops at frame \(lastPacketIndex + 1) of the \(info.frameCount) its header "
                              + "lists; the file was cut off, so download or copy it again")
+    }
+
+    /// At the end of the stream: one that ends without a single decodable frame is damaged (a
+    /// corrupt sample table gives no packets at all), and must not pass for a video without faces.
+    private func checkAnyDecoded() throws(MediaError) {
+        guard !decodedAny else { return }
+        throw MediaError(code: .corrupt, path: path,
+                         message: "no frame of the video can be decoded (its header lists \(info.frameCount)); the file is damaged")
     }
 
     /// The error for a failed read or decode. When the demuxer has read to the end of the file,
@@ -303,19 +338,14 @@ public final class VideoReader {
 
     // MARK: - Opening
 
-    /// Refuses a missing, unreadable, directory or empty file with its own message, before
-    /// libavformat turns them all into "invalid data".
+    /// Refuses a missing, unreadable, empty or irregular file (a folder, FIFO or device) with its
+    /// own message, before libavformat turns them into "invalid data" or blocks opening a FIFO.
     private static func checkFile(_ path: String) throws(MediaError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw ImageDecoder.openFailure(errno: errno, path: path) }
-        if status.st_mode & S_IFMT == S_IFDIR {
-            throw MediaError(code: .unreadable, path: path, message: "is a directory, not a video file")
-        }
-        if status.st_size == 0 {
+        let file = try InputFile(path, expected: "a video")
+        if file.size == 0 {
             throw MediaError(code: .empty, path: path,
                              message: "the file is empty (0 bytes); it was probably not fully written, downloaded or copied")
         }
-        guard access(path, R_OK) == 0 else { throw ImageDecoder.openFailure(errno: errno, path: path) }
     }
 
     private static func openDecoder(_ codec: UnsafePointer<AVCodec>, stream: UnsafeMutablePointer<AVStream>,

@@ -21,6 +21,10 @@ final class HDF5File {
         guard stat(path, &info) == 0 else {
             throw ModelFileError(.notFound, path: path, "no such file")
         }
+        // libhdf5 opens with a blocking open(2): a FIFO would hang it and a device would be read without end.
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ModelFileError(.notRegularFile, path: path, "not a regular file (a folder, pipe or device); give a Keras .h5 weights file")
+        }
         guard info.st_size > 0 else {
             throw ModelFileError(.empty, path: path, "the file is empty; fetch the weights again (scripts/fetch-weights)")
         }
@@ -86,6 +90,10 @@ final class HDF5File {
         let count = Int(H5Sget_simple_extent_npoints(space))
         let fileType = H5Aget_type(attr)
         defer { H5Tclose(fileType) }
+        // Bounded before anything is allocated: the sizes are whatever the file declares.
+        guard (0...Self.maximumStringCount).contains(count) else {
+            throw ModelFileError(.malformed, path: path, "attribute \(name) of \(objectPath) declares \(count) strings")
+        }
         guard H5Tget_class(fileType) == H5T_STRING else {
             if count == 0 { return [] }
             throw ModelFileError(.malformed, path: path, "attribute \(name) of \(objectPath) is not a list of strings")
@@ -101,6 +109,9 @@ final class HDF5File {
             return pointers.map { $0.map { String(cString: $0) } ?? "" }
         }
         let size = H5Tget_size(fileType)
+        guard (1...Self.maximumStringLength).contains(size) else {
+            throw ModelFileError(.malformed, path: path, "attribute \(name) of \(objectPath) declares strings of \(size) bytes")
+        }
         var bytes = [UInt8](repeating: 0, count: count * size)
         guard H5Aread(attr, fileType, &bytes) >= 0 else { throw fail(.malformed, "cannot read \(name)") }
         return (0..<count).map { i in
@@ -109,30 +120,59 @@ final class HDF5File {
         }
     }
 
-    /// A dataset's shape and its values converted to float32.
-    func floatDataset(_ objectPath: String) throws(ModelFileError) -> (shape: [Int], values: [Float]) {
+    /// Attributes larger than this are refused: Keras lists a few hundred layer and weight names.
+    static let maximumStringCount = 1 << 16
+    static let maximumStringLength = 1 << 12
+
+    /// A dataset's declared shape, read from its header without touching its data.
+    func datasetShape(_ objectPath: String) throws(ModelFileError) -> [Int] {
         let dataset = H5Dopen2(id, objectPath, chdf5_default())
         guard dataset >= 0 else { throw fail(.missingLayer, "dataset \(objectPath) is missing") }
         defer { H5Dclose(dataset) }
+        return try shape(of: dataset, objectPath)
+    }
+
+    /// The values of a dataset whose declared shape is `expected`, converted to float32.
+    ///
+    /// The declared shape is checked before the buffer is allocated: a small file may declare a
+    /// dataset of 2⁴⁰ rows that it never wrote, and reading it would ask for terabytes.
+    func floatDataset(_ objectPath: String, shape expected: [Int]) throws(ModelFileError) -> [Float] {
+        let dataset = H5Dopen2(id, objectPath, chdf5_default())
+        guard dataset >= 0 else { throw fail(.missingLayer, "dataset \(objectPath) is missing") }
+        defer { H5Dclose(dataset) }
+        let declared = try shape(of: dataset, objectPath)
+        guard declared == expected else {
+            throw ModelFileError(.shapeMismatch, path: path, "dataset \(objectPath) is \(declared), expected \(expected)")
+        }
+        let type = H5Dget_type(dataset)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_FLOAT else {
+            throw ModelFileError(.malformed, path: path, "dataset \(objectPath) does not hold floating-point numbers")
+        }
+        var values = [Float](repeating: 0, count: expected.reduce(1, *))
+        guard H5Dread(dataset, chdf5_native_float(), chdf5_all(), chdf5_all(), chdf5_default(), &values) >= 0 else {
+            let reason = Self.lastError()
+            let code: ModelFileError.Code = reason.contains("truncated") || reason.contains("addr") ? .truncated : .malformed
+            throw ModelFileError(code, path: path, "cannot read dataset \(objectPath): \(reason)")
+        }
+        return values
+    }
+
+    private func shape(of dataset: hid_t, _ objectPath: String) throws(ModelFileError) -> [Int] {
         let space = H5Dget_space(dataset)
         defer { H5Sclose(space) }
         let rank = Int(H5Sget_simple_extent_ndims(space))
         guard rank >= 0 else { throw fail(.malformed, "dataset \(objectPath) has no simple shape") }
         var dims = [hsize_t](repeating: 0, count: rank)
         H5Sget_simple_extent_dims(space, &dims, nil)
-        let shape = dims.map { Int($0) }
-        let type = H5Dget_type(dataset)
-        defer { H5Tclose(type) }
-        guard H5Tget_class(type) == H5T_FLOAT else {
-            throw ModelFileError(.malformed, path: path, "dataset \(objectPath) does not hold floating-point numbers")
+        var shape: [Int] = []
+        for dim in dims {
+            guard let size = Int(exactly: dim) else {
+                throw ModelFileError(.malformed, path: path, "dataset \(objectPath) declares a dimension of \(dim)")
+            }
+            shape.append(size)
         }
-        var values = [Float](repeating: 0, count: shape.reduce(1, *))
-        guard H5Dread(dataset, chdf5_native_float(), chdf5_all(), chdf5_all(), chdf5_default(), &values) >= 0 else {
-            let reason = Self.lastError()
-            let code: ModelFileError.Code = reason.contains("truncated") || reason.contains("addr") ? .truncated : .malformed
-            throw ModelFileError(code, path: path, "cannot read dataset \(objectPath): \(reason)")
-        }
-        return (shape, values)
+        return shape
     }
 
     /// Creates a group (and no intermediate ones) at `objectPath`.

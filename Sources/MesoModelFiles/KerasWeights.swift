@@ -59,10 +59,16 @@ public enum KerasWeights {
                     guard let stored = names.first(where: { variableName($0) == variable }) else {
                         throw ModelFileError(.missingLayer, path: path, "layer \(entry.name) has no \(variable)")
                     }
-                    let (shape, values) = try file.floatDataset("\(group)/\(stored)")
+                    let dataset = "\(group)/\(stored)"
+                    let shape = try file.datasetShape(dataset)
                     guard shape == expected.shape else {
                         throw ModelFileError(.shapeMismatch, path: path,
                                              "shape mismatch in layer \(entry.name): \(variable) is \(shape) in the file, \(architecture.displayName) expects \(expected.shape)")
+                    }
+                    let values = try file.floatDataset(dataset, shape: shape)
+                    guard values.allSatisfy(\.isFinite) else {
+                        throw ModelFileError(.nonFinite, path: path,
+                                             "layer \(entry.name): \(variable) holds NaN or infinite values; the file is damaged or was saved from a training run that diverged")
                     }
                     weights.append(Tensor(shape: shape, scalars: values))
                 }

@@ -3,8 +3,8 @@
 /// Modelled on swift-nio's `FileSystemError`: a code to switch on, a path, a message for people.
 public struct ModelFileError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: String, Sendable {
-        case notFound, empty, notHDF5, truncated, missingLayer, wrongArchitecture, shapeMismatch
-        case malformed, writeFailed
+        case notFound, notRegularFile, empty, notHDF5, truncated, missingLayer, wrongArchitecture, shapeMismatch
+        case nonFinite, malformed, writeFailed
     }
 
     public var code: Code

@@ -72,7 +72,7 @@ struct DetectionService: Sendable {
                     progress: { done, total in try control.update(done: done, of: total) },
                     scored: { frame, face, _ in
                         // Encoded now, so a job holds ~20 kB per picture instead of a 196 kB bitmap.
-                        let heatmap = analyzer.detector.explain(face.crop).heatmap.overlay(on: face.crop)
+                        let heatmap = try analyzer.detector.explain(face.crop).heatmap.overlay(on: face.crop)
                         for (picture, isHeatmap) in [(face.crop, false), (heatmap, true)] {
                             crops[AnalysisOutput.cropKey(frame: frame.index, track: face.track, heatmap: isHeatmap)] =
                                 try JPEGEncoder.encode(picture, quality: 90)

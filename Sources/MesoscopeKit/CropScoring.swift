@@ -6,8 +6,11 @@ import MesoMedia
 /// thread while the network scores this one on the engine's threads.
 ///
 /// At most two batches are in memory at once, the one being scored and the one being decoded,
-/// so a folder of any size runs in the same memory (about 190 MB at batch 32). A file that cannot
-/// be decoded is delivered as its error, naming the file, and the others go on.
+/// so a folder of any size runs in the same memory (about 190 MB at batch 32). Each crop is
+/// written into its batch as soon as it is decoded and then dropped, so at most one decoded
+/// image is in flight whatever the images' sizes (a 100-megapixel PNG takes 300 MB while it
+/// lasts, not 300 MB per batch slot). A file that cannot be decoded is delivered as its error,
+/// naming the file, and the others go on.
 ///
 /// Why one decoding thread beside the network's: decoding and preparing a crop is about a
 /// quarter of the work, so one thread keeps up with the network, and it runs while the network's
@@ -22,7 +25,7 @@ public enum CropScoring {
 
     /// Scores the crops at `paths` with `detector`, calling `deliver` once per path, in order.
     public static func score(_ paths: [String], with detector: Detector, batchSize: Int = batchSize,
-                             deliver: (String, Result<FaceScore, MediaError>) throws -> Void) rethrows {
+                             deliver: (String, Result<FaceScore, any Error>) throws -> Void) rethrows {
         let batches = stride(from: 0, to: paths.count, by: batchSize).map {
             Array(paths[$0..<min($0 + batchSize, paths.count)])
         }
@@ -56,29 +59,36 @@ private struct PreparedBatch: Sendable {
     let paths: [String]
     /// The decode failures, by position in `paths`.
     let failures: [Int: MediaError]
-    /// The decoded crops' input tensor; nil when none decoded.
-    let input: Tensor?
+    /// The decoded crops' input tensor, `[decoded, 256, 256, 3]`.
+    let input: Tensor
 
     init(_ paths: [String], for detector: Detector) {
         var failures: [Int: MediaError] = [:]
-        var images: [RGBImage] = []
-        for (index, path) in paths.enumerated() {
-            do { images.append(try ImageDecoder.decode(contentsOf: path)) } catch { failures[index] = error }
+        var index = 0
+        input = detector.input(count: paths.count) {
+            defer { index += 1 }
+            do throws(MediaError) { return try ImageDecoder.decode(contentsOf: paths[index]) } catch {
+                failures[index] = error
+                return nil
+            }
         }
         self.paths = paths
         self.failures = failures
-        input = images.isEmpty ? nil : detector.input(for: images)
     }
 
-    func scores(with detector: Detector) -> [FaceScore] {
-        input.map(detector.score(input:)) ?? []
+    /// The decoded crops' scores, or why the network could not score them.
+    func scores(with detector: Detector) -> Result<[FaceScore], ScoringError> {
+        input.shape[0] == 0 ? .success([]) : Result { () throws(ScoringError) in try detector.score(input: input) }
     }
 
     /// Hands each path its score or its error, in order.
-    func deliver(_ scores: [FaceScore], to deliver: (String, Result<FaceScore, MediaError>) throws -> Void) rethrows {
-        var scoreIterator = scores.makeIterator()
+    func deliver(_ scores: Result<[FaceScore], ScoringError>,
+                 to deliver: (String, Result<FaceScore, any Error>) throws -> Void) rethrows {
+        var scoreIterator = ((try? scores.get()) ?? []).makeIterator()
         for (index, path) in paths.enumerated() {
             if let failure = failures[index] {
+                try deliver(path, .failure(failure))
+            } else if case .failure(let failure) = scores {
                 try deliver(path, .failure(failure))
             } else {
                 try deliver(path, .success(scoreIterator.next()!))

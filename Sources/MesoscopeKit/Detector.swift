@@ -49,11 +49,22 @@ public final class Detector: @unchecked Sendable {
     /// the weights came with featurewise statistics. Each face is resized and scaled straight
     /// into its slot of the batch, with no intermediate image or array.
     public func input(for images: [RGBImage]) -> Tensor {
+        var next = images.makeIterator()
+        return input(count: images.count) { next.next()! }
+    }
+
+    /// The network input for `count` faces, each made by `face` only when its slot is written:
+    /// callers that decode files one at a time hold one decoded image at most, however large.
+    /// `face` returns nil for a face that could not be made; the input then holds only the
+    /// faces made, in order.
+    public func input(count: Int, face: () -> RGBImage?) -> Tensor {
         let side = MesoNet.inputSide
         let perImage = side * side * 3
-        let scalars = [Float](unsafeUninitializedCapacity: images.count * perImage) { buffer, count in
-            for (index, image) in images.enumerated() {
-                let slot = UnsafeMutableBufferPointer(rebasing: buffer[index * perImage..<(index + 1) * perImage])
+        let scalars = [Float](unsafeUninitializedCapacity: count * perImage) { buffer, filled in
+            filled = 0
+            for _ in 0..<count {
+                guard let image = face() else { continue }
+                let slot = UnsafeMutableBufferPointer(rebasing: buffer[filled..<(filled + perImage)])
                 image.writeKerasInput(side: side, into: slot)
                 if let normalization {
                     for offset in slot.indices {
@@ -61,20 +72,26 @@ public final class Detector: @unchecked Sendable {
                         slot[offset] = (slot[offset] - normalization.mean[channel]) / (normalization.std[channel] + 1e-6)
                     }
                 }
+                filled += perImage
             }
-            count = images.count * perImage
         }
-        return Tensor(shape: [images.count, side, side, 3], scalars: scalars)
+        return Tensor(shape: [scalars.count / perImage, side, side, 3], scalars: scalars)
     }
 
     /// Scores a prepared input `[N, 256, 256, 3]`.
-    public func score(input: Tensor) -> [FaceScore] {
-        model.forward(input).scalars.map { FaceScore(pReal: Double($0)) }
+    public func score(input: Tensor) throws(ScoringError) -> [FaceScore] {
+        try model.forward(input).scalars.map { pReal throws(ScoringError) in try faceScore(pReal) }
     }
 
-    public func score(_ images: [RGBImage]) -> [FaceScore] {
-        images.isEmpty ? [] : score(input: input(for: images))
+    public func score(_ images: [RGBImage]) throws(ScoringError) -> [FaceScore] {
+        images.isEmpty ? [] : try score(input: input(for: images))
     }
 
-    public func score(_ image: RGBImage) -> FaceScore { score([image])[0] }
+    public func score(_ image: RGBImage) throws(ScoringError) -> FaceScore { try score([image])[0] }
+
+    /// The network's output as a score, refused when it is not a number.
+    func faceScore(_ pReal: Float) throws(ScoringError) -> FaceScore {
+        guard pReal.isFinite else { throw ScoringError(weightsPath: weightsPath) }
+        return FaceScore(pReal: Double(pReal))
+    }
 }

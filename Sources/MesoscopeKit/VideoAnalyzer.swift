@@ -64,7 +64,7 @@ public final class VideoAnalyzer {
         func flush() throws {
             guard !pending.isEmpty else { return }
             let start = DispatchTime.now()
-            let scores = detector.score(pending.map(\.face.crop))
+            let scores = try detector.score(pending.map(\.face.crop))
             classification += seconds(since: start)
             for ((frame, face), score) in zip(pending, scores) {
                 frames[frame].faces.append(AnalyzedFace(box: face.box, track: face.track, score: score))

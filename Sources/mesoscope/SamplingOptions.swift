@@ -19,7 +19,7 @@ struct SamplingOptions: ParsableArguments {
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be at least 1") }
         if let every, every <= 0 { throw ValidationError("--every must be at least 1") }
-        if let rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number of frames per second") }
         if every != nil && rate != nil { throw ValidationError("give --every or --rate, not both") }
     }
 

@@ -534,9 +534,13 @@ import Foundation
             #expect(out == x, "\(identity.name) changed its input")
             #expect(identity.backward(r, inputs: [x], output: out)[0] == r, "\(identity.name) changed the gradient")
         }
-        // Inference after a training forward forgets the mask.
+        // An inference forward between a training forward and its backward writes nothing:
+        // backward still applies the training forward's mask.
+        let y2 = layer.forward([x], training: true)
+        let masked = layer.backward(r, inputs: [x], output: y2)[0]
         _ = layer.forward([x], training: false)
-        #expect(layer.backward(r, inputs: [x], output: x)[0] == r)
+        #expect(layer.backward(r, inputs: [x], output: y2)[0] == masked)
+        #expect(masked != r)
     }
 
     // MARK: - Model

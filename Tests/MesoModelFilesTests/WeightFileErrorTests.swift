@@ -1,3 +1,4 @@
+import CHDF5
 import Foundation
 import MesoEngine
 import MesoModelFiles
@@ -70,6 +71,48 @@ import Testing
         let path = try SharedData.scratchDirectory().appendingPathComponent("narrow.h5").path
         try KerasWeights.save(model, to: path)
         expectError(path, .shapeMismatch, containing: "[1024, 8]")
+    }
+
+    /// A 156 KB file whose `dense_1` kernel declares 2⁴⁰×16 floats it never wrote: refused from
+    /// the declared shape, before a 70 TB buffer is asked for.
+    @Test func hugeDeclaredDatasetIsRefusedBeforeReading() throws {
+        let path = try SharedData.scratchDirectory().appendingPathComponent("huge.h5").path
+        try KerasWeights.save(try loadedModel("Meso4_DF"), to: path)
+        let file = H5Fopen(path, chdf5_acc_rdwr(), chdf5_default())
+        try #require(file >= 0)
+        let kernel = "/dense_1/dense_1/kernel:0"
+        #expect(H5Ldelete(file, kernel, chdf5_default()) >= 0)
+        var dims: [hsize_t] = [1 << 40, 16]
+        let space = H5Screate_simple(2, &dims, nil)
+        let dataset = H5Dcreate2(file, kernel, chdf5_ieee_f32le(), space, chdf5_default(), chdf5_default(), chdf5_default())
+        #expect(dataset >= 0)
+        H5Dclose(dataset)
+        H5Sclose(space)
+        H5Fclose(file)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(size < 1 << 20)
+        expectError(path, .shapeMismatch, containing: "[1099511627776, 16]")
+    }
+
+    /// NaN or infinite weights would make every score NaN: the load refuses them, naming the layer.
+    @Test func nonFiniteWeightsAreRefused() throws {
+        let model = try loadedModel("Meso4_DF")
+        let conv = model.layers(ofKind: "conv2d")[1]
+        var kernel = conv.weights[0]
+        kernel.scalars[5] = .nan
+        conv.setWeights([kernel, conv.weights[1]])
+        let path = try SharedData.scratchDirectory().appendingPathComponent("nan.h5").path
+        try KerasWeights.save(model, to: path)
+        expectError(path, .nonFinite, containing: "\(conv.name): kernel")
+    }
+
+    /// A FIFO would block libhdf5's open(2) forever, and a folder is no weights file.
+    @Test(.timeLimit(.minutes(1))) func notARegularFile() throws {
+        let folder = try SharedData.scratchDirectory()
+        let fifo = folder.appendingPathComponent("weights.h5").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        expectError(fifo, .notRegularFile)
+        expectError(folder.path, .notRegularFile)
     }
 
     @Test func failedLoadLeavesModelUnchanged() throws {

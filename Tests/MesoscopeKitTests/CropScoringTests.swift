@@ -17,7 +17,7 @@ import Testing
         })
         let missing = "/nonexistent/face.jpg"
         let paths = [good[0], missing, good[1], good[2], missing, good[3], good[0]]
-        var delivered: [(String, Result<FaceScore, MediaError>)] = []
+        var delivered: [(String, Result<FaceScore, any Error>)] = []
         CropScoring.score(paths, with: detector, batchSize: batchSize) { delivered.append(($0, $1)) }
         try #require(delivered.count == paths.count)
         for ((path, result), expected) in zip(delivered, paths) {
@@ -27,6 +27,7 @@ import Testing
                 let keras = try #require(goldenByPath[path])
                 #expect(abs(score.pReal - keras) <= 1e-5, "\(path) at batch size \(batchSize)")
             case .failure(let error):
+                let error = try #require(error as? MediaError)
                 #expect(path == missing && error.path == missing && error.code == .fileNotFound)
             }
         }

@@ -35,7 +35,7 @@ import Testing
                       ("MesoInception_DF", "df/df00204.jpg")])
     func channelGradientMatchesFiniteDifferences(stem: String, image: String) throws {
         let detector = try Self.detector(stem)
-        let cam = detector.gradCAM(input: detector.input(for: [try Self.face(image)]))
+        let cam = try detector.gradCAM(input: detector.input(for: [try Self.face(image)]))
         #expect(cam.layer == "max_pooling2d_4")
         #expect(cam.activation.shape == [1, 8, 8, 16])
         let gradient = cam.pFakeGradient
@@ -75,12 +75,12 @@ import Testing
         let detector = try Self.detector(stem)
         for image in SharedData.testImages {
             let face = try Self.face(image)
-            let explanation = detector.explain(face)
+            let explanation = try detector.explain(face)
             let map = explanation.heatmap
             #expect(map.width == 256 && map.height == 256 && map.values.count == 256 * 256)
             #expect(map.values.allSatisfy { (0...1).contains($0) })
             #expect(explanation.layer == "max_pooling2d_4")
-            #expect(explanation.score == detector.score(face), "explaining runs the same forward pass as scoring")
+            #expect(try explanation.score == detector.score(face), "explaining runs the same forward pass as scoring")
             try #require(!explanation.isBlank, "\(stem) \(image): Grad-CAM map is zero")
             #expect(map.values.max() == 1)
             #expect(Self.standardDeviation(map.values) > 0.1, "\(stem) \(image): std \(Self.standardDeviation(map.values))")
@@ -133,7 +133,7 @@ import Testing
         }
         var followed = 0.0, stayed = 0.0
         for (image, map) in zip(SharedData.testImages, maps) {
-            let mirrored = detector.explain(Self.flippedHorizontally(try Self.face(image))).heatmap
+            let mirrored = try detector.explain(Self.flippedHorizontally(try Self.face(image))).heatmap
             #expect(Self.meanAbsoluteDifference(mirrored.values, map.values) > 0.02, "\(image)")
             followed += Self.correlation(mirrored.values, Self.flippedHorizontally(map)) / 4
             stayed += Self.correlation(mirrored.values, map.values) / 4
@@ -148,7 +148,7 @@ import Testing
         let (one, two) = (try Self.detector(stem), try Self.detector(other))
         for image in SharedData.testImages {
             let face = try Self.face(image)
-            #expect(Self.meanAbsoluteDifference(one.explain(face).heatmap.values, two.explain(face).heatmap.values) > 0.05,
+            #expect(Self.meanAbsoluteDifference(try one.explain(face).heatmap.values, try two.explain(face).heatmap.values) > 0.05,
                     "\(image)")
         }
     }
@@ -157,7 +157,7 @@ import Testing
     /// starts from the logit, whose gradient does not vanish.
     @Test func saturatedScoreStillHasAMap() throws {
         let detector = try Self.detector("MesoInception_DF")
-        let explanation = detector.explain(try Self.face("real/real00240.jpg"))
+        let explanation = try detector.explain(try Self.face("real/real00240.jpg"))
         #expect(explanation.score.pReal == 1)
         #expect(!explanation.isBlank)
     }
@@ -167,11 +167,11 @@ import Testing
     @Test func explainingIsReadOnlyAndThreadSafe() throws {
         let detector = try Self.detector("Meso4_DF")
         let faces = try SharedData.testImages.map(Self.face)
-        let alone = faces.map { detector.explain($0).heatmap }
+        let alone = try faces.map { try detector.explain($0).heatmap }
         var together = [Heatmap?](repeating: nil, count: 8)
         together.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: 8) { i in slots[i] = detector.explain(faces[i % 4]).heatmap }
+            DispatchQueue.concurrentPerform(iterations: 8) { i in slots[i] = try? detector.explain(faces[i % 4]).heatmap }
         }
         for i in 0..<8 { #expect(together[i] == alone[i % 4]) }
         for layer in detector.model.layers {
@@ -183,9 +183,9 @@ import Testing
     @Test func aFaceOfAnotherSizeIsStretchedFirst() throws {
         let detector = try Self.detector("Meso4_DF")
         let face = try Self.face("df/df00204.jpg")   // 342×342
-        let explanation = detector.explain(face)
-        #expect(explanation.heatmap.width == 256 && explanation.score == detector.score(face))
-        #expect(explanation.heatmap == detector.explain(face.resizedNearest(width: 256, height: 256)).heatmap)
+        let explanation = try detector.explain(face)
+        #expect(try explanation.heatmap.width == 256 && explanation.score == detector.score(face))
+        #expect(try explanation.heatmap == detector.explain(face.resizedNearest(width: 256, height: 256)).heatmap)
     }
 }
 

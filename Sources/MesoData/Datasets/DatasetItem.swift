@@ -1,4 +1,5 @@
 import Foundation
+import MesoMedia
 
 /// Which part of an experiment an item belongs to.
 public enum Split: String, Sendable, Hashable, Codable, CaseIterable {
@@ -25,7 +26,7 @@ public struct DatasetItem: Sendable, Hashable, Codable {
         case video
 
         /// The file-name extensions (lower case) read as images and as videos, here and by the CLI's folder walks.
-        public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+        public static let imageExtensions = ImageDecoder.fileExtensions
         public static let videoExtensions: Set<String> = ["mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg", "mpeg", "wmv", "flv"]
 
         /// The kind a file name's extension says, or nil for files that are neither.

@@ -2,6 +2,10 @@
 /// unchanged then). In training each element is kept with probability 1 − rate and scaled by
 /// 1 / (1 − rate) (inverted dropout), drawn from the layer's seeded generator; the mask is
 /// kept for `backward`.
+///
+/// Only a training forward writes the mask. An inference forward reads nothing and writes
+/// nothing, because `Model.forward` runs one model on several threads at once (validation
+/// during training included), and a shared write there corrupts the heap.
 public final class Dropout: Layer {
     public let name: String
     public let kind = "dropout"
@@ -21,10 +25,7 @@ public final class Dropout: Layer {
     public func outputShape(for inputShapes: [[Int]]) -> [Int] { inputShapes[0] }
 
     public func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
-        guard training && rate > 0 else {
-            mask = nil
-            return inputs[0]
-        }
+        guard training && rate > 0 else { return inputs[0] }
         let keep = 1 - rate, scale = 1 / keep
         let mask = (0..<inputs[0].count).map { _ in generator.nextUnitFloat() < keep ? scale : 0 }
         self.mask = mask

@@ -69,20 +69,20 @@ extension Detector {
     /// ∂p_fake/∂A = p_fake·(1 − p_fake)·∂(−z)/∂A, and that positive factor cancels in the
     /// normalisation, while for a saturated score (P(real) rounding to exactly 0 or 1 in float32)
     /// it would zero every gradient.
-    public func explain(_ face: RGBImage) -> Explanation {
-        let cam = gradCAM(input: input(for: [face]))
+    public func explain(_ face: RGBImage) throws(ScoringError) -> Explanation {
+        let cam = try gradCAM(input: input(for: [face]))
         let side = MesoNet.inputSide
         return Explanation(score: cam.score, heatmap: cam.heatmap(width: side, height: side), layer: cam.layer)
     }
 
     /// Grad-CAM's parts for a prepared input `[1, 256, 256, 3]`.
-    func gradCAM(input: Tensor) -> GradCAM {
+    func gradCAM(input: Tensor) throws(ScoringError) -> GradCAM {
         precondition(input.shape.first == 1, "Grad-CAM explains one face at a time")
         let layer = explainedLayer
         // Seeding the logit with −1 backpropagates ∂(−z), the p_fake logit (see `explain`).
         let result = model.gradient(at: layer, input: input, seed: .logit(Tensor(shape: [1, 1], scalars: [-1])))
         return GradCAM(layer: layer, activation: result.activation, logitGradient: result.gradient,
-                       score: FaceScore(pReal: Double(result.output.scalars[0])))
+                       score: try faceScore(result.output.scalars[0]))
     }
 }
 

@@ -108,7 +108,7 @@ struct Bench: ParsableCommand {
 
     /// `predict` over every image of `folder`: images/s from start to exit, and its peak RSS.
     private func measurePredict(_ folder: String) throws -> JSONValue {
-        let images = InputFiles.images(in: [folder]).count
+        let images = InputFiles.images(in: [folder]).files.count
         guard images > 0 else { throw BenchError("--predict-folder \(folder): no images there") }
         let run = try MeasuredRun.mesoscope(["predict", "--json"] + childThreadArguments + [folder])
         let rate = Double(images) / run.seconds

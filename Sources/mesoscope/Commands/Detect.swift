@@ -53,11 +53,18 @@ struct Detect: ParsableCommand {
         threadOptions.apply()
         let detector = try modelOptions.loadDetector()
         let landmarks = try SamplingOptions.loadLandmarks()
-        let files = InputFiles.media(in: inputs)
+        let inputFiles = InputFiles.media(in: inputs)
+        let files = inputFiles.files
+        var isDirectory: ObjCBool = false
+        if let annotate, files.count > 1, FileManager.default.fileExists(atPath: annotate, isDirectory: &isDirectory),
+           !isDirectory.boolValue {
+            throw UsageError("--annotate \(annotate): is a file; with several inputs give a folder for the annotated copies")
+        }
         let workers = try (0..<max(1, min(jobs ?? min(2, Parallelism.threads), files.count))).map { _ in
             try VideoAnalyzer(detector: detector, landmarks: landmarks)
         }
         var report = DetectReport(json: json, threshold: modelOptions.threshold, aggregate: aggregate)
+        for folder in inputFiles.unreadableFolders { report.failed(path: folder.path, error: folder) }
         let started = Date()
         // One input: a bar over its frames. Several: a bar over the inputs.
         let overall = files.count > 1 ? ProgressBar("inputs") : nil
@@ -95,7 +102,10 @@ struct Detect: ParsableCommand {
                 _ = try CropManifest(folder: saveCrops).writeCrop(face.crop, videoID: Self.stem(path), frame: frame.index,
                                                                    track: face.track)
             })
-        if let annotate { try writeAnnotation(analysis, to: annotationPath(annotate, for: path, count: inputCount)) }
+        if let annotate {
+            let output = try annotationPath(annotate, for: path, count: inputCount)
+            do { try writeAnnotation(analysis, to: output) } catch { throw WriteFailure(path: output, error: error) }
+        }
         return analysis
     }
 
@@ -105,7 +115,9 @@ struct Detect: ParsableCommand {
 
     private func annotationPath(_ output: String, for input: String, count: Int) throws -> String {
         guard count > 1 else { return output }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+            throw WriteFailure(path: output, error: error)
+        }
         return "\(output)/\(Self.stem(input)).mp4"
     }
 

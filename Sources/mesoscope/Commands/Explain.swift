@@ -48,7 +48,7 @@ struct Explain: ParsableCommand {
             throw ExitCode(1)
         }
         let crop = Self.face(in: photo, path: image, finder: finder)
-        let explanation = detector.explain(crop)
+        let explanation = try detector.explain(crop)
         if explanation.isBlank {
             FileHandle.standardError.write(Data("note: the Grad-CAM map is zero: no region of this face raises p_fake at \(explanation.layer), so the overlay shows no heat\n".utf8))
         }
@@ -56,8 +56,7 @@ struct Explain: ParsableCommand {
             let overlay = explanation.heatmap.overlay(on: crop, opacity: opacity)
             try Data(overlay.pngData()).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            let reason = (error as? MediaError).map(\.message) ?? error.localizedDescription
-            FileHandle.standardError.write(Data("error: \(out): cannot write the heat map: \(reason)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(WriteFailure(path: out, error: error))\n".utf8))
             throw ExitCode(1)
         }
         let score = explanation.score

@@ -31,9 +31,11 @@ struct ExtractFaces: ParsableCommand {
         let extractor = try FaceExtractor(landmarks: SamplingOptions.loadLandmarks())
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let manifest = CropManifest(folder: out)
-        var failures = 0
+        let inputFiles = InputFiles.media(in: inputs)
+        for folder in inputFiles.unreadableFolders { FileHandle.standardError.write(Data("error: \(folder)\n".utf8)) }
+        var failures = inputFiles.unreadableFolders.count
         var crops = 0
-        for path in InputFiles.media(in: inputs) {
+        for path in inputFiles.files {
             let videoID = Detect.stem(path)
             let progress = ProgressBar(path)
             do {

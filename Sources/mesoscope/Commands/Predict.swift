@@ -30,7 +30,9 @@ struct Predict: ParsableCommand {
         var report = PredictReport(json: json, threshold: modelOptions.threshold, model: modelOptions.model.rawValue,
                                    weights: modelOptions.weightsName)
         report.begin()
-        CropScoring.score(InputFiles.images(in: paths), with: detector) { path, result in
+        let inputs = InputFiles.images(in: paths)
+        for folder in inputs.unreadableFolders { report.failed(path: folder.path, error: folder) }
+        CropScoring.score(inputs.files, with: detector) { path, result in
             switch result {
             case .success(let score): report.scored(path: path, score: score)
             case .failure(let error): report.failed(path: path, error: error)
