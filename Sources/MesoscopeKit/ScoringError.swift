@@ -7,6 +7,8 @@ public struct ScoringError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The weights file that produced the score.
     public let weightsPath: String
 
+    public init(weightsPath: String) { self.weightsPath = weightsPath }
+
     public var description: String {
         "\(weightsPath): the network's score is not a number (NaN or infinite); these weights cannot score faces "
             + "(were they saved from a training run that diverged?)"

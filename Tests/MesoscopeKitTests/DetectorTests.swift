@@ -1,4 +1,5 @@
 import Foundation
+import MesoEngine
 import MesoMedia
 import MesoModelFiles
 import MesoModels
@@ -85,5 +86,26 @@ import Testing
         #expect(try detector.score(face).pReal != plain)
         try Data("{not json".utf8).write(to: statistics)
         #expect(throws: ModelFileError.self) { try Detector(architecture: .meso4, weightsPath: weights.path) }
+    }
+}
+
+@Suite struct NonFiniteScoreTests {
+    /// Finite weights that overflow inside the network give a NaN output: the first dense
+    /// layer's units 0 and 1 sum the features times +3e38 and −3e38 (+∞ and −∞), the second adds
+    /// them (∞ − ∞). It is an error naming the weights, never a score whose verdict reads "real".
+    @Test func overflowingWeightsGiveAnErrorNotAVerdict() throws {
+        let model = MesoNet.meso4()
+        try KerasWeights.load(Golden.weightsPath("Meso4_DF"), into: model, architecture: .meso4)
+        let (first, second) = (model.layers(ofKind: "dense")[0], model.layers(ofKind: "dense")[1])
+        let units = first.weights[1].count
+        let kernel = (0..<first.weights[0].count).map { i -> Float in i % units == 0 ? 3e38 : i % units == 1 ? -3e38 : 0 }
+        first.setWeights([Tensor(shape: first.weights[0].shape, scalars: kernel), Tensor(zeros: [units])])
+        second.setWeights([Tensor(repeating: 3e38, shape: second.weights[0].shape), second.weights[1]])
+        let path = try SharedData.scratchDirectory("overflow").appendingPathComponent("overflow.h5").path
+        try KerasWeights.save(model, to: path)
+        let detector = try Detector(architecture: .meso4, weightsPath: path)
+        let face = try ImageDecoder.decode(contentsOf: SharedData.path("mesonet/test_images/df/df00204.jpg"))
+        #expect(throws: ScoringError(weightsPath: path)) { try detector.score(face) }
+        #expect(throws: ScoringError(weightsPath: path)) { try detector.explain(face) }
     }
 }

@@ -13,15 +13,22 @@ public enum CommandRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
+    /// Runs `mesoscope arguments…`, or `launcher… mesoscope arguments…` (another user, a
+    /// measuring wrapper) when `launcher` is given.
     public static func mesoscope(_ arguments: [String], environment: [String: String] = [:],
-                                 in directory: URL? = nil) throws -> Result {
+                                 in directory: URL? = nil, launcher: [String] = []) throws -> Result {
         let binary = productsFolder.appendingPathComponent("mesoscope")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
         }
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
