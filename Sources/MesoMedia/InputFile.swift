@@ -9,13 +9,13 @@ import Darwin
 /// `open(2)` of a FIFO blocks until a writer appears, and a device such as /dev/zero never
 /// ends, so a path is opened non-blocking and refused unless it is a regular file. Its size is
 /// known before anything is read, so callers can refuse a file too large to hold.
-final class InputFile {
-    let path: String
-    let size: Int
+public final class InputFile {
+    public let path: String
+    public let size: Int
     private let descriptor: Int32
 
     /// Opens `path`; `expected` ("an image", "a video") names what it should be in the errors.
-    init(_ path: String, expected: String) throws(MediaError) {
+    public init(_ path: String, expected: String) throws(MediaError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw ImageDecoder.openFailure(errno: errno, path: path) }
         var status = stat()
@@ -43,7 +43,7 @@ final class InputFile {
     deinit { close(descriptor) }
 
     /// Up to `count` bytes from the start (fewer if the file is shorter).
-    func read(upTo count: Int) throws(MediaError) -> [UInt8] {
+    public func read(upTo count: Int) throws(MediaError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {

@@ -48,6 +48,23 @@ import Testing
         #expect(missing.code == .notFound)
     }
 
+    /// A FIFO named like a label file would block the reader forever, and /dev/zero would fill
+    /// memory: both are refused unread, naming the file.
+    @Test(.timeLimit(.minutes(1))) func labelFilesThatAreNotRegularFilesAreRefusedUnread() throws {
+        let root = try SharedData.scratchDirectory("label-pipes")
+        let metadata = root.appendingPathComponent("metadata.json").path
+        #expect(mkfifo(metadata, 0o600) == 0)
+        let zero = root.appendingPathComponent("traindata.json").path
+        try FileManager.default.createSymbolicLink(atPath: zero, withDestinationPath: "/dev/zero")
+        for path in [root.path, zero] {
+            #expect {
+                try Dataset.open(path: path)
+            } throws: { error in
+                "\(error)".contains("not a regular file")
+            }
+        }
+    }
+
     @Test func dfdcMetadataGivesLabelsSplitsAndStems() throws {
         let root = try SharedData.scratchDirectory("dfdc")
         try DatasetFixtures.link(DatasetFixtures.fake, at: root.appendingPathComponent("bqkdbnqbzo.mp4"))

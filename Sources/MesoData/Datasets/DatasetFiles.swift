@@ -1,4 +1,5 @@
 import Foundation
+import MesoMedia
 
 /// The file-system questions every reader asks, answered once, with errors that name the path.
 enum DatasetFiles {
@@ -36,11 +37,25 @@ enum DatasetFiles {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 
+    /// The largest JSON label file read: DFDC's metadata for 100,000 videos is about 10 MB.
+    static let maximumJSONSize = 256 << 20
+
     /// The JSON file at `path` decoded as `T`, or an error naming the file and what is wrong.
+    ///
+    /// The file is opened as a regular file and its size checked first (at most
+    /// ``maximumJSONSize``), so a FIFO or a device named like a label file cannot hang the reader.
     static func decodeJSON<T: Decodable>(_ type: T.Type, at path: String, expected: String) throws(DatasetError) -> T {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DatasetError(code: .notFound, path: path, message: "cannot read the file")
+        func readFailure(_ error: MediaError) -> DatasetError {
+            DatasetError(code: error.code == .fileNotFound ? .notFound : .malformed, path: path, message: error.message)
         }
+        let file: InputFile
+        do { file = try InputFile(path, expected: "a JSON file") } catch { throw readFailure(error) }
+        guard file.size <= maximumJSONSize else {
+            throw DatasetError(code: .malformed, path: path,
+                               message: "the file is \(file.size >> 20) MB; a label file may take \(maximumJSONSize >> 20) MB")
+        }
+        let data: Data
+        do { data = Data(try file.read(upTo: file.size)) } catch { throw readFailure(error) }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DatasetError {
