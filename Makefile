@@ -4,7 +4,7 @@
 # `swift build -c release` gives the same fast binary.
 RELEASE_BIN = $(shell swift build -c release --show-bin-path)
 
-.PHONY: setup build test demo bench bench-serve serve clean
+.PHONY: setup build test test-sanitize demo bench bench-serve serve clean
 
 setup:
 	scripts/setup
@@ -16,6 +16,11 @@ build: setup
 # -enable-testing so that tests may reach the engine's internal kernels.
 test: setup
 	swift test -c release -Xswiftc -enable-testing
+
+# The suite under ThreadSanitizer and AddressSanitizer, each in its own build folder
+# (scripts/test-sanitize, docs/reliability.md). CI runs it after `make test`.
+test-sanitize: setup
+	scripts/test-sanitize
 
 demo: build
 	$(RELEASE_BIN)/mesoscope detect examples
@@ -32,4 +37,4 @@ serve: build
 	$(RELEASE_BIN)/mesoscope serve
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-tsan .build-asan out
