@@ -126,7 +126,8 @@ import Testing
         #expect(resumed.status == 2)
         #expect(resumed.stderr.contains("\(run.path): the run has no checkpoint yet: it was stopped before its first epoch ended"),
                 "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("--overwrite"))
+        #expect(resumed.stderr.contains("start it again with `mesoscope train --data \(data.path) --out \(run.path) --overwrite`"),
+                "\(resumed.stderr)")
         let again = try train(data, into: run, ["--overwrite"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try history(run).count == 1)
@@ -159,7 +160,8 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.path) == [FolderLock.fileName])
     }
 
-    @Test(arguments: [["--lr", "inf"], ["--lr", "nan"], ["--lr", "0"], ["--val-split", "nan"], ["--epochs", "0"]])
+    @Test(arguments: [["--lr", "inf"], ["--lr", "nan"], ["--lr", "0"], ["--lr", "1e300"], ["--lr", "1e-50"], ["--val-split", "nan"],
+                      ["--epochs", "0"]])
     func numericOptionsOutOfRangeAreUsageErrors(_ option: [String]) throws {
         let run = try SharedData.scratchDirectory("train-options").appendingPathComponent("run")
         let refused = try train(crops(), into: run, option)

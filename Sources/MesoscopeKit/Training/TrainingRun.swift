@@ -87,7 +87,8 @@ public enum TrainingRun {
         let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run.config)))
         guard FileManager.default.fileExists(atPath: run.checkpoint) else {
             throw TrainingRunError("\(run.path): the run has no checkpoint yet: it was stopped before its first epoch ended, "
-                + "so there is nothing to resume; start it again with the same options and --overwrite (they are in config.json)")
+                + "so there is nothing to resume; start it again with `mesoscope train --data \(config.data) --out \(run.path) "
+                + "--overwrite` and the other options in its config.json")
         }
         let checkpoint = try Checkpoint.load(from: run.checkpoint)
         let parts = try split(items ?? Dataset.open(path: config.data).items, config: config)

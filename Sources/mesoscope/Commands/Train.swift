@@ -77,7 +77,10 @@ struct Train: ParsableCommand {
         if resume == nil && data == nil { throw ValidationError("--data is required for a new run") }
         if resume != nil && overwrite { throw ValidationError("--overwrite replaces the run in --out; it does not go with --resume") }
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-        guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a positive, finite number, not \(lr)") }
+        // Adam runs in Float: 1e300 would become infinity there, and 1e-50 zero.
+        guard Float(lr).isFinite, Float(lr) > 0 else {
+            throw ValidationError("--lr must be a positive, finite number within Float's range, not \(lr)")
+        }
         guard valSplit.isFinite, (0..<1).contains(valSplit) else { throw ValidationError("--val-split must be in [0, 1), not \(valSplit)") }
     }
 
