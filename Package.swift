@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "MesoDataTests", dependencies: ["MesoData", "MesoFaces", "MesoMedia", "MesoEngine", "MesoTestSupport"]),
         .testTarget(name: "MesoTrainingTests", dependencies: ["MesoTraining", "MesoEngine", "MesoModels", "MesoModelFiles", "MesoData", "MesoTestSupport"]),
         .testTarget(name: "MesoscopeKitTests", dependencies: ["MesoscopeKit", "MesoModelFiles", "MesoMedia", "MesoModels", "MesoEngine", "MesoTestSupport"]),
-        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoMedia", "MesoTestSupport"]),
+        .testTarget(name: "MesoscopeCLITests", dependencies: ["MesoData", "MesoMedia", "MesoTestSupport"]),
         .testTarget(name: "MesoServerTests", dependencies: ["MesoServer", "MesoscopeKit", "MesoTestSupport"]),
         .testTarget(name: "ScriptsTests", dependencies: ["MesoTestSupport"]),
     ]

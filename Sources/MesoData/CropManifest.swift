@@ -5,7 +5,8 @@ import MesoMedia
 /// One aligned face crop on disk: a line of `manifest.jsonl`, written by `extract-faces` and
 /// `prepare`, and the input of training.
 public struct CropRecord: Decodable, Sendable, Equatable {
-    /// The crop's PNG: relative to the manifest's folder, or absolute (an image dataset's own file).
+    /// The crop's PNG, relative to the manifest's folder and inside it (``CropManifest/records()``
+    /// refuses any other row).
     public var crop: String
     /// The video or photo it was cut from, as given.
     public var source: String
@@ -33,9 +34,10 @@ public struct CropRecord: Decodable, Sendable, Equatable {
         self.split = split
     }
 
-    /// Where a crop goes under its folder: `<video id>/frame<index>_track<id>.png`.
+    /// Where a crop goes under its folder: `<video folder>/frame<index>_track<id>.png`, the video
+    /// folder being ``folderName(videoID:)``.
     public static func cropPath(videoID: String, frame: Int, track: Int) -> String {
-        "\(videoID)/" + String(format: "frame%06d_track%d.png", frame, track)
+        "\(folderName(videoID: videoID))/" + String(format: "frame%06d_track%d.png", frame, track)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -87,6 +89,9 @@ public struct CropManifest {
     /// under the folder (its video folder made when missing), atomically so that a row never
     /// names a half-written file; returns that relative path for the crop's record.
     public func writeCrop(_ image: RGBImage, videoID: String, frame: Int, track: Int) throws -> String {
+        guard !videoID.isEmpty else {
+            throw DatasetError(code: .malformed, path: folder, message: "a video with an empty id has no folder for its crops; rename its file")
+        }
         let crop = CropRecord.cropPath(videoID: videoID, frame: frame, track: track)
         let file = URL(fileURLWithPath: "\(folder)/\(crop)")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -106,13 +111,61 @@ public struct CropManifest {
         guard written == bytes.count else { throw CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: path]) }
     }
 
-    /// Every record, in file order; a missing manifest has none. A last line without its newline
-    /// (a write cut short) is ignored.
-    public func records() throws -> [CropRecord] {
+    /// Every record in file order, each crop once; a missing manifest has none. A last line
+    /// without its newline (a write cut short) is ignored.
+    ///
+    /// A row repeated word for word (two writers on one folder, a rerun of `extract-faces`) is
+    /// kept once, so nothing is counted twice. A row is refused, naming the manifest and its line,
+    /// when it cannot be read, repeats a crop with different fields, or names a file outside the
+    /// folder: an absolute path, a `..` component, or a symbolic link leading out. A manifest is
+    /// data anyone may hand over, and its rows must not make training or evaluation read (and
+    /// quote) files elsewhere on the machine.
+    public func records() throws(DatasetError) -> [CropRecord] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        let decoder = JSONDecoder()
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if data.last != UInt8(ascii: "\n"), !lines.isEmpty { lines.removeLast() }
-        return try lines.map { try decoder.decode(CropRecord.self, from: Data($0)) }
+        let decoder = JSONDecoder()
+        let root = canonical(folder)
+        var records: [CropRecord] = []
+        var firstListing: [String: (row: Int, index: Int)] = [:]
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            let row = index + 1
+            func refuse(_ problem: String) -> DatasetError {
+                DatasetError(code: .malformed, path: path, message: "row \(row): \(problem)")
+            }
+            let record: CropRecord
+            do { record = try decoder.decode(CropRecord.self, from: Data(line)) } catch {
+                throw refuse("not a crop record: \(DatasetFiles.reason(error))")
+            }
+            if let problem = escape(of: record.crop, root: root) {
+                throw refuse("the crop \"\(record.crop)\" \(problem); a row names a file inside \(folder)")
+            }
+            if let first = firstListing[record.crop] {
+                guard records[first.index] == record else {
+                    throw refuse("the crop \"\(record.crop)\" is listed again with other fields than on row \(first.row)")
+                }
+                continue
+            }
+            firstListing[record.crop] = (row, records.count)
+            records.append(record)
+        }
+        return records
+    }
+
+    /// Why `crop` is not a file inside the folder whose real path is `root`, or nil when it is.
+    /// A crop that does not exist yet is judged by its words alone: there is nothing to read.
+    private func escape(of crop: String, root: String?) -> String? {
+        if crop.isEmpty || crop.contains("\0") { return "is not a file name" }
+        if crop.hasPrefix("/") { return "is an absolute path" }
+        if crop.split(separator: "/").contains("..") { return "climbs out with .." }
+        guard let root, let resolved = canonical("\(folder)/\(crop)") else { return nil }
+        return resolved.hasPrefix(root == "/" ? "/" : root + "/") ? nil : "leads out of the folder through a symbolic link"
+    }
+
+    /// The canonical path of an existing file, links resolved; nil when it does not exist.
+    private func canonical(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

@@ -6,11 +6,17 @@ public enum TrainingError: Error, CustomStringConvertible, Sendable, Equatable {
     case emptyEpoch(Int)
     /// A callback monitors a metric the run does not compute (val_loss without validation data).
     case missingMetric(String)
+    /// The loss, a weight or the validation loss stopped being a finite number (`reason` says
+    /// which). `epoch` counts from 1 as the progress lines do, `step` is the batch within it,
+    /// from 1. The run stops at once, before any callback could save what it has become.
+    case diverged(epoch: Int, step: Int, reason: String)
 
     public var description: String {
         switch self {
         case .emptyEpoch(let epoch): "epoch \(epoch) has no batches: the data source is empty"
         case .missingMetric(let name): "\(name) is monitored but not computed: pass validation data to fit"
+        case .diverged(let epoch, let step, let reason):
+            "training diverged at epoch \(epoch) step \(step): \(reason); lower the learning rate (--lr)"
         }
     }
 }
@@ -33,6 +39,11 @@ public enum TrainingError: Error, CustomStringConvertible, Sendable, Equatable {
 ///   after 2 epochs and resumed with `epochs: 4` trains epochs 2 and 3. The resumed run takes
 ///   exactly the steps the uninterrupted run would have.
 ///   Callbacks start afresh (EarlyStopping's patience counter is not in the checkpoint).
+///
+/// A loss or weight that is NaN or infinite after any step, or a validation loss that is, throws
+/// ``TrainingError/diverged(epoch:step:reason:)`` before the callbacks see the epoch: a diverged
+/// run never reaches a checkpoint, a weights file or the history, and the files of its last good
+/// epoch stay as they were.
 public func fit(
     model: Model,
     optimizer: any Optimizer,
@@ -61,8 +72,13 @@ public func fit(
             let outputs = model.forwardForTraining(x)
             let predictions = outputs[outputs.count - 1]
             let (batchLoss, seed) = loss.evaluate(model: model, predictions: predictions, targets: y)
+            func diverged(_ reason: String) -> TrainingError {
+                .diverged(epoch: state.epoch + 1, step: index + 1, reason: reason)
+            }
+            guard batchLoss.isFinite else { throw diverged("loss is \(nonFinite(batchLoss))") }
             model.backward(outputs, input: x, seed: seed)
             optimizer.step(model)
+            if let layer = firstNonFiniteLayer(model) { throw diverged("a weight of \(layer) is not finite") }
 
             let record = state.finishBatch(loss: Double(batchLoss), size: x.shape[0],
                                            correct: binaryAccuracyCount(predictions: predictions, targets: y),
@@ -74,7 +90,11 @@ public func fit(
         var record = EpochRecord(epoch: state.epoch, batches: state.totals.batches, samples: state.totals.samples,
                                  loss: state.totals.meanLoss, accuracy: state.totals.accuracy)
         if let validation {
-            (record.validationLoss, record.validationAccuracy) = evaluate(model: model, loss: loss, data: validation)
+            let (validationLoss, validationAccuracy) = evaluate(model: model, loss: loss, data: validation)
+            guard validationLoss.isFinite else {
+                throw TrainingError.diverged(epoch: state.epoch + 1, step: state.batch, reason: "val_loss is \(nonFinite(validationLoss))")
+            }
+            (record.validationLoss, record.validationAccuracy) = (validationLoss, validationAccuracy)
         }
         state.finishEpoch(record, nextGenerator: generator)
         var stop = false
@@ -89,6 +109,15 @@ public func fit(
     for callback in callbacks { try callback.onTrainEnd(state.history, state: state) }
     return state.history
 }
+
+/// The first layer whose weights hold a NaN or an infinity, by name. Only layers that train
+/// change, so only they are read: a few tens of thousands of numbers per step for MesoNet.
+private func firstNonFiniteLayer(_ model: Model) -> String? {
+    model.layers.first { $0.trainable && $0.weights.contains { !$0.scalars.allSatisfy(\.isFinite) } }?.name
+}
+
+/// "NaN" or "infinite", for a value that is not finite.
+private func nonFinite(_ x: some BinaryFloatingPoint) -> String { x.isNaN ? "NaN" : "infinite" }
 
 /// Where a `fit` run is, as its callbacks see it, and the source of its checkpoints.
 public final class TrainingState {

@@ -10,6 +10,7 @@ import Testing
     let a = CropRecord(crop: CropRecord.cropPath(videoID: "v", frame: 5, track: 0), source: "in/v.mp4", videoID: "v",
                        frame: 5, time: 0.2, track: 0, box: FaceBox(x: 1, y: 2, width: 30, height: 40))
     var b = a
+    b.crop = CropRecord.cropPath(videoID: "v", frame: 6, track: 0)
     b.label = "fake"
     b.split = "train"
     try manifest.append([a])

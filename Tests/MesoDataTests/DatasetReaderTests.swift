@@ -127,18 +127,20 @@ import Testing
         #expect(error.code == .notFound && error.path.contains("NeuralTextures/c23/videos"))
     }
 
-    @Test func cropManifestItemsResolveRelativeAndAbsoluteCrops() throws {
+    @Test func cropManifestItemsResolveUnderTheFolder() throws {
         let root = try SharedData.scratchDirectory("crops")
         let manifest = CropManifest(folder: root.path)
         let box = DatasetFixtures.box
         try manifest.append([
             CropRecord(crop: "v/frame000000_track0.png", source: "v.mp4", videoID: "v", frame: 0, time: 0, track: 0, box: box,
                        label: "fake", split: "train"),
-            CropRecord(crop: "/data/real/x.jpg", source: "/data/real/x.jpg", videoID: "real/x", frame: 0, time: 0, track: 0, box: box),
+            CropRecord(crop: "real%2Fx/frame000000_track0.png", source: "/data/real/x.jpg", videoID: "real/x", frame: 0, time: 0,
+                       track: 0, box: box),
         ])
         let dataset = try Dataset.open(path: root.path)
         #expect(dataset.layout == .crops)
-        #expect(dataset.items.map(\.path) == [root.standardizedFileURL.path + "/v/frame000000_track0.png", "/data/real/x.jpg"])
+        let base = root.standardizedFileURL.path
+        #expect(dataset.items.map(\.path) == [base + "/v/frame000000_track0.png", base + "/real%2Fx/frame000000_track0.png"])
         #expect(dataset.items.map(\.label) == [.fake, nil])
         #expect(dataset.items.map(\.split) == [.train, nil])
         #expect(dataset.items.map(\.videoID) == ["v", "real/x"])

@@ -1,3 +1,4 @@
+import Foundation
 import MesoEngine
 @testable import MesoTraining
 import Testing
@@ -64,6 +65,25 @@ import Testing
 
     /// The control: the same checkpoint with one random stream changed does not reproduce the
     /// run, so the equality above is owed to the saved generator states.
+    @Test func aResumedRunRewritesAMissingBestFileAndReportsItsBestEpoch() throws {
+        // Killed after the checkpoint of its only epoch but before best.h5 was written.
+        let path = try Fixtures.scratchPath("run.ckpt")
+        _ = try train(Fixtures.smallModel(), Adam(learningRate: 0.01), epochs: 1, callbacks: [CheckpointCallback(path: path)])
+        let checkpoint = try Checkpoint.load(from: path)
+        let bestPath = path + ".best.h5"
+        let best = BestWeightsCallback(path: bestPath)
+        _ = try train(Fixtures.smallModel(initSeed: 99), Adam(learningRate: 0.01), epochs: 1, callbacks: [best], resumeFrom: checkpoint)
+        #expect(best.bestEpoch == 0 && best.best == checkpoint.history.epochs[0].validationLoss)
+        #expect(FileManager.default.fileExists(atPath: bestPath))
+
+        // Going on, the best is the whole history's, not only the resumed epochs'.
+        let going = BestWeightsCallback(path: bestPath)
+        let history = try train(Fixtures.smallModel(initSeed: 99), Adam(learningRate: 0.01), epochs: 3, callbacks: [going],
+                                resumeFrom: checkpoint)
+        let losses = history.validationLoss.map { $0! }
+        #expect(going.bestEpoch == losses.firstIndex(of: losses.min()!) && going.best == losses.min())
+    }
+
     @Test func everySavedRandomStreamMatters() throws {
         let straight = Fixtures.smallModel()
         _ = try train(straight, Adam(learningRate: 0.01), epochs: 4)

@@ -1,4 +1,5 @@
 import Foundation
+import MesoData
 import MesoTestSupport
 import Testing
 
@@ -67,7 +68,8 @@ import Testing
         #expect(try lines(killed, "videos.jsonl") == lines(whole, "videos.jsonl"))
     }
 
-    @Test func imageFoldersAreListedWhereTheyAreAndStoppingAfterOneResumes() throws {
+    /// Class folders `df/` and `real/` holding the four shared test faces.
+    func imageDataset() throws -> URL {
         let root = try SharedData.scratchDirectory("prepare-images")
         for image in SharedData.testImages {
             let folder = root.appendingPathComponent((image as NSString).deletingLastPathComponent)
@@ -75,6 +77,11 @@ import Testing
             try FileManager.default.copyItem(at: SharedData.url("mesonet/test_images/\(image)"),
                                              to: root.appendingPathComponent(image))
         }
+        return root
+    }
+
+    @Test func imageFoldersAreCopiedIntoTheCacheAndStoppingAfterOneResumes() throws {
+        let root = try imageDataset()
         let cache = try SharedData.scratchDirectory("prepare-images-out")
         let stopped = try prepare(root, into: cache, environment: ["MESOSCOPE_PREPARE_STOP_AFTER": "1"])
         #expect(stopped.status == 3)
@@ -84,9 +91,88 @@ import Testing
         let written = try rows(cache)
         #expect(written.map { $0["video_id"] as? String } == SharedData.testImages.map { ($0 as NSString).deletingPathExtension })
         #expect(written.map { $0["label"] as? String } == ["fake", "fake", "real", "real"])
-        #expect(written.map { $0["crop"] as? String } == SharedData.testImages.map { root.standardizedFileURL.path + "/" + $0 })
+        let ids = SharedData.testImages.map { ($0 as NSString).deletingPathExtension }
+        #expect(written.map { $0["crop"] as? String } == ids.map { $0.replacingOccurrences(of: "/", with: "%2F") + "/frame000000_track0.png" })
+        #expect(written.map { $0["source"] as? String } == SharedData.testImages.map { root.standardizedFileURL.path + "/" + $0 })
+        for crop in written.compactMap({ $0["crop"] as? String }) {
+            #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent(crop).path), "\(crop)")
+        }
         #expect(written.allSatisfy { $0["split"] is NSNull })
         #expect((written[0]["box"] as? [Int]) == [0, 0, 342, 342], "the whole image")
+    }
+
+    @Test func aCacheInUseIsRefusedWithTheHoldersPid() throws {
+        let cache = try SharedData.scratchDirectory("prepare-locked")
+        let lock = try FolderLock(folder: cache.path)
+        let run = try prepare(try imageDataset(), into: cache)
+        withExtendedLifetime(lock) {}
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(cache.path): in use by another mesoscope process (pid \(getpid()))"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cache.appendingPathComponent("manifest.jsonl").path))
+    }
+
+    @Test func repeatedRowsAreNeverCountedTwiceAndARerunRepairsThem() throws {
+        let dataset = try imageDataset()
+        let cache = try SharedData.scratchDirectory("prepare-repeats")
+        #expect(try prepare(dataset, into: cache).status == 0)
+        let once = try lines(cache, "manifest.jsonl")
+        // What two prepare runs on one cache used to leave: every row twice.
+        let manifest = cache.appendingPathComponent("manifest.jsonl")
+        try Data((once + once).map { $0 + "\n" }.joined().utf8).write(to: manifest)
+
+        let environment = ["MESOSCOPE_WEIGHTS": SharedData.path("mesonet/weights")]
+        let evaluation = try CommandRunner.mesoscope(["evaluate", "--data", cache.path, "--json"], environment: environment)
+        #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])
+        let frame = try #require(report["frame"] as? [String: Any])
+        #expect(frame["n_fake"] as? Int == 2 && frame["n_real"] as? Int == 2)
+
+        let rerun = try prepare(dataset, into: cache)
+        #expect(rerun.status == 0 && rerun.stdout.contains("4 already done"), "\(rerun.stderr)")
+        #expect(try lines(cache, "manifest.jsonl") == once)
+    }
+
+    @Test func videoIDsCannotLeaveTheCacheOrReplaceItsFiles() throws {
+        let root = try SharedData.scratchDirectory("prepare-ids")
+        let dataset = root.appendingPathComponent("dfdc")
+        try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
+        for name in ["...mp4", "manifest.jsonl.mp4"] {
+            try FileManager.default.createSymbolicLink(at: dataset.appendingPathComponent(name),
+                                                       withDestinationURL: SharedData.url("media/df00204_noise_move_rotate_640x480.mp4"))
+        }
+        try Data(#"{"...mp4": {"label": "FAKE"}, "manifest.jsonl.mp4": {"label": "REAL"}}"#.utf8)
+            .write(to: dataset.appendingPathComponent("metadata.json"))
+        let cache = root.appendingPathComponent("cache")
+        let run = try prepare(dataset, into: cache)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["cache", "dfdc"], "nothing beside the cache")
+        let written = try rows(cache)
+        #expect(Set(written.compactMap { $0["video_id"] as? String }) == ["..", "manifest.jsonl"])
+        for row in written {
+            let crop = try #require(row["crop"] as? String)
+            #expect(crop.hasPrefix("%2E./frame") || crop.hasPrefix("%6Danifest.jsonl/frame"), "\(crop)")
+            #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent(crop).path))
+        }
+    }
+
+    @Test func manifestRowsOutsideTheCacheAreRefusedWithoutQuotingTheirFiles() throws {
+        let root = try SharedData.scratchDirectory("prepare-escape")
+        let secret = root.appendingPathComponent("secret.png")
+        try Data("TOP SECRET".utf8).write(to: secret)
+        let cache = root.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: cache.appendingPathComponent("link"), withDestinationURL: root)
+        let environment = ["MESOSCOPE_WEIGHTS": SharedData.path("mesonet/weights")]
+        for crop in [secret.path, "../secret.png", "link/secret.png"] {
+            let row = #"{"crop":"\#(crop)","source":"x","video_id":"x","frame":0,"time_s":0,"track":0,"box":[0,0,1,1],"label":"fake","split":null}"#
+            try Data((row + "\n").utf8).write(to: cache.appendingPathComponent("manifest.jsonl"))
+            for command in [["evaluate", "--data", cache.path], ["train", "--data", cache.path, "--out", root.appendingPathComponent("run").path]] {
+                let run = try CommandRunner.mesoscope(command, environment: environment)
+                #expect(run.status == 2, "\(command[0]) \(crop): \(run.stderr)")
+                #expect(run.stderr.contains("\(cache.path)/manifest.jsonl: row 1: the crop \"\(crop)\""), "\(run.stderr)")
+                #expect(!run.stderr.contains("0x54") && !run.stderr.contains("SECRET"), "no byte of the file is quoted")
+            }
+        }
     }
 
     @Test func aFolderThatIsNoDatasetIsAUsageError() throws {

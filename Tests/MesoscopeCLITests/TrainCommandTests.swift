@@ -1,4 +1,5 @@
 import Foundation
+import MesoData
 import MesoTestSupport
 import Testing
 
@@ -95,6 +96,87 @@ import Testing
         #expect(a.count == 3 && b.count == 3)
         for key in ["loss", "accuracy", "validationLoss", "validationAccuracy"] {
             #expect(a.map { $0[key] as? Double } == b.map { $0[key] as? Double }, "\(key)")
+        }
+    }
+
+    /// `train` on the test crops, one quick epoch by default, into `run`.
+    func train(_ data: URL, into run: URL, _ options: [String] = [], environment: [String: String] = [:]) throws -> CommandRunner.Result {
+        try CommandRunner.mesoscope(["train", "--data", data.path, "--epochs", "1", "--batch", "8", "--augment", "none",
+                                     "--val-split", "0.25", "--out", run.path] + options,
+                                    environment: Self.env.merging(environment) { $1 })
+    }
+
+    @Test func aResumeRewritesAMissingBestFileAndReportsTheBestEpoch() throws {
+        let run = try SharedData.scratchDirectory("train-best").appendingPathComponent("run")
+        #expect(try train(crops(), into: run, environment: ["MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS": "1"]).status == 3)
+        // As if killed after the checkpoint but before best.h5.
+        try FileManager.default.removeItem(at: run.appendingPathComponent("best.h5"))
+        let resumed = try CommandRunner.mesoscope(["train", "--resume", run.path], environment: Self.env)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let loss = try #require(history(run).first?["validationLoss"] as? Double)
+        #expect(resumed.stdout.contains("best epoch 1 (\(String(format: "%.4f", loss))); weights in \(run.path)/best.h5"), "\(resumed.stdout)")
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("best.h5").path))
+    }
+
+    @Test func aRunStoppedBeforeItsFirstCheckpointSaysSoAndStartsAgainWithOverwrite() throws {
+        let data = try crops()
+        let run = try SharedData.scratchDirectory("train-early").appendingPathComponent("run")
+        #expect(try train(data, into: run, environment: ["MESOSCOPE_TRAIN_STOP_AFTER_STEPS": "1"]).status == 3)
+        let resumed = try CommandRunner.mesoscope(["train", "--resume", run.path], environment: Self.env)
+        #expect(resumed.status == 2)
+        #expect(resumed.stderr.contains("\(run.path): the run has no checkpoint yet: it was stopped before its first epoch ended"),
+                "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("start it again with `mesoscope train --data \(data.path) --out \(run.path) --overwrite`"),
+                "\(resumed.stderr)")
+        let again = try train(data, into: run, ["--overwrite"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try history(run).count == 1)
+    }
+
+    @Test func anExistingRunIsRefusedUnlessResumedOrOverwritten() throws {
+        let data = try crops()
+        let run = try SharedData.scratchDirectory("train-existing").appendingPathComponent("run")
+        #expect(try train(data, into: run).status == 0)
+        let config = try Data(contentsOf: run.appendingPathComponent("config.json"))
+        let refused = try train(data, into: run, ["--epochs", "2", "--lr", "0.001"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("\(run.path): already holds a training run; continue it with --resume \(run.path), or replace it with --overwrite"),
+                "\(refused.stderr)")
+        #expect(try Data(contentsOf: run.appendingPathComponent("config.json")) == config && history(run).count == 1)
+        let replaced = try train(data, into: run, ["--epochs", "2", "--overwrite"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try history(run).count == 2)
+        let both = try CommandRunner.mesoscope(["train", "--resume", run.path, "--overwrite"], environment: Self.env)
+        #expect(both.status == 2 && both.stderr.contains("--overwrite replaces the run in --out"))
+    }
+
+    @Test func aRunFolderInUseIsRefusedWithTheHoldersPid() throws {
+        let run = try SharedData.scratchDirectory("train-locked").appendingPathComponent("run")
+        let lock = try FolderLock(folder: run.path)
+        let refused = try train(crops(), into: run)
+        withExtendedLifetime(lock) {}
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("\(run.path): in use by another mesoscope process (pid \(getpid()))"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run.path) == [FolderLock.fileName])
+    }
+
+    @Test(arguments: [["--lr", "inf"], ["--lr", "nan"], ["--lr", "0"], ["--lr", "1e300"], ["--lr", "1e-50"], ["--val-split", "nan"],
+                      ["--epochs", "0"]])
+    func numericOptionsOutOfRangeAreUsageErrors(_ option: [String]) throws {
+        let run = try SharedData.scratchDirectory("train-options").appendingPathComponent("run")
+        let refused = try train(crops(), into: run, option)
+        #expect(refused.status == 2 && refused.stderr.contains(option[0]), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run.path))
+    }
+
+    @Test func aDivergingRunStopsWithAClearErrorAndWritesNoWeights() throws {
+        let run = try SharedData.scratchDirectory("train-diverge").appendingPathComponent("run")
+        let diverged = try train(crops(), into: run, ["--lr", "1e30", "--epochs", "2"])
+        #expect(diverged.status == 1)
+        #expect(diverged.stderr.contains("training diverged at epoch 1 step "), "\(diverged.stderr)")
+        #expect(diverged.stderr.contains("; lower the learning rate (--lr)"))
+        for file in ["best.h5", "last.h5", "checkpoints/latest.ckpt", "history.json"] {
+            #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file)")
         }
     }
 

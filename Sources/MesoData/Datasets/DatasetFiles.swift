@@ -66,7 +66,7 @@ enum DatasetFiles {
     }
 
     /// A decoding error in one line: what was wrong, and where in the file.
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
         switch error {
         case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):

@@ -25,26 +25,19 @@ public struct PreparedCache: Sendable {
         }
     }
 
-    /// Makes the folder ready to go on: keeps only the crop rows of finished videos and only whole
-    /// lines in both files (rewriting each atomically when anything goes), and returns the
-    /// finished videos by id. A video that failed is not finished: the latest line of an id wins,
-    /// and an `error` line means try again.
+    /// Makes the folder ready to go on: keeps only the crop rows of finished videos, each crop
+    /// once, and only whole lines in both files (rewriting each atomically when anything goes),
+    /// and returns the finished videos by id. A video that failed is not finished: the latest
+    /// line of an id wins, and an `error` line means try again. The caller holds the folder's
+    /// ``FolderLock``, so no other writer appends meanwhile.
     public func resume() throws -> [String: PreparedVideo] {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var latest: [String: PreparedVideo] = [:]
-        for video in try videos() { latest[video.videoID] = video }
+        let logged = try videos()
+        for video in logged { latest[video.videoID] = video }
         let finished = latest.filter { $0.value.status != .error }
-        let records: [CropRecord]
-        do { records = try manifest.records() } catch {
-            throw DatasetError(code: .malformed, path: manifest.path, message: "unreadable manifest line: \(error)")
-        }
-        let kept = records.filter { finished[$0.videoID] != nil }
-        if kept.count != records.count || Self.endsCutOff(manifest.path) {
-            try Self.rewrite(manifest.path, lines: kept.map { $0.jsonLine() })
-        }
-        if Self.endsCutOff(logPath) {
-            try Self.rewrite(logPath, lines: try videos().map { $0.jsonLine() })
-        }
+        let kept = try manifest.records().filter { finished[$0.videoID] != nil }
+        try Self.rewrite(manifest.path, lines: kept.map { $0.jsonLine() })
+        try Self.rewrite(logPath, lines: logged.map { $0.jsonLine() })
         return finished
     }
 
@@ -64,14 +57,11 @@ public struct PreparedCache: Sendable {
         return lines
     }
 
-    /// Whether the file's last line lacks its newline: appending after it would glue two lines.
-    private static func endsCutOff(_ path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path), let last = data.last else { return false }
-        return last != UInt8(ascii: "\n")
-    }
-
-    /// Replaces the file by `lines` at once (a temporary file renamed over it).
+    /// Replaces the file by `lines` at once (a temporary file renamed over it) when its bytes
+    /// differ from them: a cut-off last line, a dropped or repeated row.
     private static func rewrite(_ path: String, lines: [String]) throws {
-        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let bytes = Data(lines.map { $0 + "\n" }.joined().utf8)
+        guard FileManager.default.contents(atPath: path) ?? Data() != bytes else { return }
+        try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }

@@ -4,7 +4,9 @@ import MesoModelFiles
 /// the previous one atomically: a crash at any moment leaves a loadable checkpoint behind.
 ///
 /// `kerasWeightsPath`, when set, also receives the model's weights in the Keras HDF5 layout
-/// the detector loads (`KerasWeights.save`), written beside it and renamed into place.
+/// the detector loads (`KerasWeights.save`), written beside it and renamed into place before
+/// the checkpoint is: the checkpoint is what a resumed run goes on from, so everything it
+/// vouches for is on disk first, and a process killed in between redoes the step on resume.
 public final class CheckpointCallback: Callback {
     public enum Frequency: Sendable, Equatable {
         case everyEpoch
@@ -34,12 +36,12 @@ public final class CheckpointCallback: Callback {
     }
 
     func save(_ state: TrainingState) throws {
-        try state.checkpoint().save(to: path)
         if let kerasWeightsPath {
             let temporary = kerasWeightsPath + ".tmp"
             try KerasWeights.save(state.model, to: temporary)
             try CheckpointFile.replace(kerasWeightsPath, with: temporary)
         }
+        try state.checkpoint().save(to: path)
         saved += 1
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MesoData
 
 /// The history of a run as the files users open: `history.csv` for spreadsheets and
 /// `history.json` for scripts, both rewritten atomically after every epoch.
@@ -15,11 +16,24 @@ public enum HistoryFiles {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `{"epochs": [{"epoch", "batches", "samples", "loss", "accuracy", "validationLoss",
+    /// "validationAccuracy"}], "stoppedEarly"}`, epochs counted from 0 as in `History`; a missing
+    /// value, or one JSON cannot express (NaN, infinity), is null, so the file always parses.
+    public static func json(_ history: History) -> String {
+        let epochs = history.epochs.map { record in
+            JSONValue.object([
+                ("epoch", .integer(record.epoch)), ("batches", .integer(record.batches)), ("samples", .integer(record.samples)),
+                ("loss", .number(record.loss)), ("accuracy", .number(record.accuracy)),
+                ("validationLoss", .number(orNull: record.validationLoss)),
+                ("validationAccuracy", .number(orNull: record.validationAccuracy)),
+            ])
+        }
+        return JSONValue.object([("epochs", .array(epochs)), ("stoppedEarly", .bool(history.stoppedEarly))]).serialized(pretty: true) + "\n"
+    }
+
     /// Writes `history.csv` and `history.json` into `folder`.
     public static func write(_ history: History, to folder: String) throws {
         try Data(csv(history).utf8).write(to: URL(fileURLWithPath: "\(folder)/history.csv"), options: .atomic)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(history).write(to: URL(fileURLWithPath: "\(folder)/history.json"), options: .atomic)
+        try Data(json(history).utf8).write(to: URL(fileURLWithPath: "\(folder)/history.json"), options: .atomic)
     }
 }

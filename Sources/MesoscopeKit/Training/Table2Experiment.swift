@@ -49,7 +49,7 @@ public enum Table2Experiment {
             let run = RunDirectory("\(out)/\(name)-\(epochs)")
             let config = TrainingConfig(data: data, initialization: initialization, freeze: freeze, epochs: epochs, seed: seed)
             output("table2: training \(name), \(epochs) epochs → \(run.path)")
-            _ = try TrainingRun.start(config, items: train, in: run, output: output)
+            _ = try TrainingRun.start(config, items: train, in: run, overwrite: true, output: output)   // a rerun redoes its rows
             try score(name, epochs: epochs, weights: run.best)
         }
         try Data(markdown(rows).utf8).write(to: URL(fileURLWithPath: "\(out)/table2.md"), options: .atomic)

@@ -17,6 +17,19 @@ public struct RunDirectory: Sendable {
     public var last: String { "\(path)/last.h5" }
     public var checkpoint: String { "\(path)/checkpoints/latest.ckpt" }
     public var normalization: String { "\(path)/\(FeaturewiseStatistics.fileName)" }
+
+    /// Every file and folder a run writes.
+    var runFiles: [String] {
+        [config, best, last, normalization, "\(path)/checkpoints"] + RunFilesCallback.fileNames.map { "\(path)/\($0)" }
+    }
+
+    /// Whether the folder holds (part of) a run: any of the files a run writes.
+    public var holdsRun: Bool { runFiles.contains { FileManager.default.fileExists(atPath: $0) } }
+
+    /// Removes the run's files, and only those: the folder may hold the user's own.
+    func removeRun() throws {
+        for file in runFiles where FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
+    }
 }
 
 /// What a finished run reports.
@@ -32,30 +45,56 @@ public struct TrainingOutcome: Sendable {
 
 /// `mesoscope train` as a library call: fine-tune or train MesoNet on face crops and write a
 /// run folder (weights Keras can load, checkpoints, history, plots).
+///
+/// The run holds the folder's ``FolderLock`` while it writes, so two runs never mix their files;
+/// a second one fails with a ``FolderLockError`` naming the first one's pid.
 public enum TrainingRun {
     /// Starts a fresh run of `config` in `run` on `items` (face crops with labels; items of the
     /// test split are left out). Validation items come from the dataset's own split when it has
     /// one, else a seeded share `config.validationSplit` of the rest, grouped by video.
-    /// `callbacks` run after the run's own (progress, checkpoint, best weights, history files).
-    public static func start(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory,
+    /// A folder that already holds a run is refused unless `overwrite`, which removes that run's
+    /// files first. `callbacks` run after the run's own (progress, best weights, history files,
+    /// checkpoint).
+    public static func start(_ config: TrainingConfig, items: [DatasetItem], in run: RunDirectory, overwrite: Bool = false,
                              callbacks: [any Callback] = [], output: @escaping (String) -> Void = { print($0) },
                              live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
         let parts = try split(items, config: config)   // unusable data is refused before the run folder exists
+        let lock = try FolderLock(folder: run.path)
+        if run.holdsRun {
+            guard overwrite else {
+                throw TrainingRunError("\(run.path): already holds a training run; continue it with --resume \(run.path), "
+                    + "or replace it with --overwrite")
+            }
+            try run.removeRun()
+        }
         try FileManager.default.createDirectory(atPath: "\(run.path)/checkpoints", withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(config).write(to: URL(fileURLWithPath: run.config), options: .atomic)
-        return try train(config, parts, in: run, resume: nil, callbacks: callbacks, output: output, live: live)
+        return try withExtendedLifetime(lock) {
+            try train(config, parts, in: run, resume: nil, callbacks: callbacks, output: output, live: live)
+        }
     }
 
     /// Continues the run in `run` from its last checkpoint, with the configuration it started with.
     public static func resume(_ run: RunDirectory, items: [DatasetItem]? = nil, callbacks: [any Callback] = [],
                               output: @escaping (String) -> Void = { print($0) },
                               live: ((String) -> Void)? = nil) throws -> TrainingOutcome {
+        guard FileManager.default.fileExists(atPath: run.config) else {
+            throw TrainingRunError("\(run.path): not a training run (no config.json); start one with --out")
+        }
+        let lock = try FolderLock(folder: run.path)
         let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run.config)))
+        guard FileManager.default.fileExists(atPath: run.checkpoint) else {
+            throw TrainingRunError("\(run.path): the run has no checkpoint yet: it was stopped before its first epoch ended, "
+                + "so there is nothing to resume; start it again with `mesoscope train --data \(config.data) --out \(run.path) "
+                + "--overwrite` and the other options in its config.json")
+        }
         let checkpoint = try Checkpoint.load(from: run.checkpoint)
         let parts = try split(items ?? Dataset.open(path: config.data).items, config: config)
-        return try train(config, parts, in: run, resume: checkpoint, callbacks: callbacks, output: output, live: live)
+        return try withExtendedLifetime(lock) {
+            try train(config, parts, in: run, resume: checkpoint, callbacks: callbacks, output: output, live: live)
+        }
     }
 
     private static func train(_ config: TrainingConfig, _ parts: (train: [DatasetItem], validation: [DatasetItem]),
@@ -95,14 +134,14 @@ public enum TrainingRun {
         let validationData = validationImages.isEmpty ? nil
             : CropBatches(images: validationImages, targets: validationTargets, batchSize: config.batchSize,
                           shuffle: false, augment: false, generator: generator)
-        let monitor: EarlyStopping.Monitor = validationData == nil ? .loss : .validationLoss
-        let previousBest = checkpoint.flatMap { $0.history.epochs.compactMap(monitor.value).min() }
-        let best = BestWeightsCallback(path: run.best, monitor: monitor, best: previousBest)
+        let best = BestWeightsCallback(path: run.best, monitor: validationData == nil ? .loss : .validationLoss)
+        // The checkpoint comes last: what it records is then on disk, and a process killed
+        // before it redoes the epoch on resume.
         let history = try fit(
             model: model, optimizer: Adam(learningRate: Float(config.learningRate)), loss: config.loss, data: data,
             epochs: config.epochs, seed: config.seed, validation: validationData,
-            callbacks: [ProgressCallback(output: output, live: live), CheckpointCallback(path: run.checkpoint, kerasWeightsPath: run.last),
-                        best, RunFilesCallback(folder: run.path)] + extra,
+            callbacks: [ProgressCallback(output: output, live: live), best, RunFilesCallback(folder: run.path),
+                        CheckpointCallback(path: run.checkpoint, kerasWeightsPath: run.last)] + extra,
             resumeFrom: checkpoint)
         return TrainingOutcome(history: history, bestEpoch: best.bestEpoch, bestValue: best.best, run: run,
                                trainCount: trainImages.count, validationCount: validationImages.count)

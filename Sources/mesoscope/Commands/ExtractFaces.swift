@@ -12,7 +12,7 @@ struct ExtractFaces: ParsableCommand {
         abstract: "Write the aligned 256×256 face crops of videos and photos as PNG, with DIR/manifest.jsonl.",
         discussion: """
         Crops go to DIR/<video id>/frame<index>_track<id>.png, where the video id is the input's file name \
-        without its extension. Each crop is a line of DIR/manifest.jsonl: \
+        without its extension (percent-encoded when it is not a plain folder name). DIR is locked while it is written. Each crop is a line of DIR/manifest.jsonl: \
         {"crop", "source", "video_id", "frame", "time_s", "track", "box": [x, y, w, h], "label", "split"}, \
         with label and split null (prepare fills them). \
         Exit code 0: all processed; 1: some inputs failed; 2: usage or landmark-model error.
@@ -29,7 +29,9 @@ struct ExtractFaces: ParsableCommand {
 
     func run() throws {
         let extractor = try FaceExtractor(landmarks: SamplingOptions.loadLandmarks())
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let lock: FolderLock
+        do { lock = try FolderLock(folder: out) } catch { throw UsageError("\(error)") }
+        defer { withExtendedLifetime(lock) {} }
         let manifest = CropManifest(folder: out)
         let inputFiles = InputFiles.media(in: inputs)
         for folder in inputFiles.unreadableFolders { FileHandle.standardError.write(Data("error: \(folder)\n".utf8)) }

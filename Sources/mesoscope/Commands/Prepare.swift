@@ -9,7 +9,7 @@ import MesoMedia
 ///
 /// Face finding is the slow part of training on videos, so it is done once into a cache that
 /// every training run reads. A long run can be stopped and started again: finished videos are
-/// skipped (see ``PreparedCache``).
+/// skipped (see ``PreparedCache``). One process at a time writes a cache (``FolderLock``).
 struct Prepare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Extract the aligned face crops of a dataset's videos once, with labels and splits, into a cache for training.",
@@ -18,9 +18,11 @@ struct Prepare: ParsableCommand {
         metadata.json, the write-up's traindata.json/testdata.json, or a FaceForensics++ root. \
         Each video's crops go to OUT/<video id>/frame<index>_track<id>.png with a row each in OUT/manifest.jsonl \
         (label, split and video_id filled in from the dataset; split null when it has none). Images are taken as \
-        aligned crops already: their rows point at the files where they are. OUT/videos.jsonl gets a line per \
+        aligned crops already and copied into the cache as OUT/<id>/frame000000_track0.png (PNG, same pixels). A video id that is not a \
+        plain folder name (.., a/b, manifest.jsonl) gets a percent-encoded folder. OUT/videos.jsonl gets a line per \
         finished video ({"video_id","source","status": ok|no_face|error,"crops","error"}); a rerun skips finished \
-        videos and retries failed ones. \
+        videos, retries failed ones and drops repeated rows. The cache is locked while prepare writes it: a second \
+        prepare on it stops with the first one's pid. \
         Exit code 0: all processed; 1: some videos failed; 2: usage, dataset or landmark-model error.
         """
     )
@@ -60,7 +62,17 @@ struct Prepare: ParsableCommand {
     func run() throws {
         let units = try openUnits()
         let cache = PreparedCache(folder: out)
-        let finished = try cache.resume()
+        let lock: FolderLock
+        let finished: [String: PreparedVideo]
+        do {
+            lock = try FolderLock(folder: out)
+            finished = try cache.resume()
+        } catch let error as FolderLockError {
+            throw UsageError("\(error)")
+        } catch let error as DatasetError {
+            throw UsageError("\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let todo = units.filter { finished[$0.id] == nil }
         let byID = Dictionary(uniqueKeysWithValues: todo.map { ($0.id, $0) })
         // Images need no face finding: without videos to do, no landmark model is loaded.
@@ -123,21 +135,24 @@ struct Prepare: ParsableCommand {
         return units
     }
 
-    /// A video's crops written as PNG, with their rows; an image's one row pointing at the file.
+    /// A video's crops written as PNG, with their rows; an image copied as its one crop, since
+    /// every row names a file inside the cache.
     private func crops(of unit: Unit, extractor: FaceExtractor?) throws -> [CropRecord] {
         let item = unit.item
         func record(crop: String, frame: Int, time: Double, track: Int, box: FaceBox) -> CropRecord {
             CropRecord(crop: crop, source: item.path, videoID: unit.id, frame: frame, time: time, track: track, box: box,
                        label: item.label?.rawValue, split: item.split?.rawValue)
         }
+        let manifest = CropManifest(folder: out)
         guard item.kind == .video, let extractor else {
             let image = try ImageDecoder.decode(contentsOf: item.path)
-            return [record(crop: item.path, frame: 0, time: 0, track: 0, box: FaceBox(x: 0, y: 0, width: image.width, height: image.height))]
+            let crop = try manifest.writeCrop(image, videoID: unit.id, frame: 0, track: 0)
+            return [record(crop: crop, frame: 0, time: 0, track: 0, box: FaceBox(x: 0, y: 0, width: image.width, height: image.height))]
         }
         var records: [CropRecord] = []
         try extractor.extract(item.path, sampling: .evenly(frames)) { frame in
             for face in frame.faces {
-                let crop = try CropManifest(folder: out).writeCrop(face.crop, videoID: unit.id, frame: frame.index, track: face.track)
+                let crop = try manifest.writeCrop(face.crop, videoID: unit.id, frame: frame.index, track: face.track)
                 records.append(record(crop: crop, frame: frame.index, time: frame.time, track: face.track, box: face.box))
             }
         }

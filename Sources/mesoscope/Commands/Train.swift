@@ -17,6 +17,9 @@ struct Train: ParsableCommand {
         Writes RUN_DIR/best.h5 (best validation loss) and last.h5, both loadable by Keras and by \
         predict/detect --weights; RUN_DIR/checkpoints/latest.ckpt (weights, optimizer, random state); \
         history.csv, history.json, loss.svg, accuracy.svg; config.json; normalization.json with --featurewise. \
+        The run folder is locked while the run writes it; a folder that already holds a run is refused unless \
+        --resume continues it or --overwrite replaces it. A loss or weight that stops being finite ends the run \
+        (exit 1) with the last good epoch's files kept. \
         The validation split is drawn with the seed, stratified by class and grouped by video; a dataset's \
         own split wins. Labels: the network outputs P(real), so real crops are trained towards 1.
         """
@@ -66,12 +69,19 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run in this folder from its last checkpoint.")
     var resume: String?
 
+    @Flag(help: "Replace the run already in --out (its files only) instead of refusing it.")
+    var overwrite = false
+
     func validate() throws {
         guard (resume == nil) != (out == nil) else { throw ValidationError("give --out RUN_DIR for a new run, or --resume RUN_DIR") }
         if resume == nil && data == nil { throw ValidationError("--data is required for a new run") }
+        if resume != nil && overwrite { throw ValidationError("--overwrite replaces the run in --out; it does not go with --resume") }
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-        guard lr > 0 else { throw ValidationError("--lr must be positive") }
-        guard (0..<1).contains(valSplit) else { throw ValidationError("--val-split must be in [0, 1)") }
+        // Adam runs in Float: 1e300 would become infinity there, and 1e-50 zero.
+        guard Float(lr).isFinite, Float(lr) > 0 else {
+            throw ValidationError("--lr must be a positive, finite number within Float's range, not \(lr)")
+        }
+        guard valSplit.isFinite, (0..<1).contains(valSplit) else { throw ValidationError("--val-split must be in [0, 1), not \(valSplit)") }
     }
 
     /// Epoch lines go to stdout, clearing the live bar first when there is one.
@@ -86,18 +96,25 @@ struct Train: ParsableCommand {
         return { text in FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
     }()
 
-    /// `MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS=N` ends the process (exit code 3) once N epochs are done
-    /// and checkpointed, as a kill would: the resume tests use it.
+    /// Ends the process (exit code 3) as a kill would, for the resume tests:
+    /// `MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS=N` once N epochs are done and checkpointed,
+    /// `MESOSCOPE_TRAIN_STOP_AFTER_STEPS=N` after N optimizer steps, before that epoch's checkpoint.
     static func faultHooks() -> [any Callback] {
-        guard let value = ProcessInfo.processInfo.environment["MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS"], let epochs = Int(value) else { return [] }
-        return [StopAfterEpochs(epochs: epochs)]
+        let environment = ProcessInfo.processInfo.environment
+        let epochs = environment["MESOSCOPE_TRAIN_STOP_AFTER_EPOCHS"].flatMap { Int($0) }
+        let steps = environment["MESOSCOPE_TRAIN_STOP_AFTER_STEPS"].flatMap { Int($0) }
+        return epochs == nil && steps == nil ? [] : [StopAfter(epochs: epochs, steps: steps)]
     }
 
-    final class StopAfterEpochs: Callback {
-        let epochs: Int
-        init(epochs: Int) { self.epochs = epochs }
+    final class StopAfter: Callback {
+        let epochs: Int?
+        let steps: Int?
+        init(epochs: Int?, steps: Int?) { (self.epochs, self.steps) = (epochs, steps) }
+        func onBatchEnd(_ record: BatchRecord, state: TrainingState) throws {
+            if let steps, record.step >= steps { Foundation.exit(3) }
+        }
         func onEpochEnd(_ record: EpochRecord, state: TrainingState) throws -> TrainingControl {
-            if record.epoch + 1 >= epochs { Foundation.exit(3) }
+            if let epochs, record.epoch + 1 >= epochs { Foundation.exit(3) }
             return .proceed
         }
     }
@@ -116,12 +133,14 @@ struct Train: ParsableCommand {
                 do { _ = try AugmentationPlan.parse(augment) } catch { throw UsageError("--augment: \(error)") }
                 let items = try Dataset.open(path: data).items
                 print("train: \(model.rawValue) from \(config.initialization), freeze \(freeze.rawValue), \(epochs) epochs → \(out!)")
-                outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!), callbacks: Self.faultHooks(),
-                                                output: Self.line, live: Self.live)
+                outcome = try TrainingRun.start(config, items: items, in: RunDirectory(out!), overwrite: overwrite,
+                                                callbacks: Self.faultHooks(), output: Self.line, live: Self.live)
             }
         } catch let error as DatasetError {
             throw UsageError("data: \(error)")
         } catch let error as TrainingRunError {
+            throw UsageError("\(error)")
+        } catch let error as FolderLockError {
             throw UsageError("\(error)")
         }
         let best = outcome.bestEpoch.map { "epoch \($0 + 1) (\(String(format: "%.4f", outcome.bestValue!)))" } ?? "none"
