@@ -37,7 +37,7 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
             let request = requests.isEmpty ? (version: HTTPVersion.http1_1, keepAlive: false) : requests.removeFirst()
             if request.version == .http1_0 { head.version = .http1_0 }
             closeAfterResponse = !request.keepAlive || head.headers[canonicalForm: "connection"].contains("close")
-            if closeAfterResponse { head.headers.replaceOrAdd(name: "connection", value: "close") }
+            if closeAfterResponse { head.headers.replaceOrAdd(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
             context.write(data, promise: promise)
