@@ -11,8 +11,11 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
     var description: String { "\(status.code): \(message)" }
 
+    /// The body every API error answers with.
+    var json: JSONValue { .object([("error", .string(message))]) }
+
     func response(from request: Request, context: some RequestContext) -> Response {
-        var response = Response.json(.object([("error", .string(message))]), status: status)
+        var response = Response.json(json, status: status)
         response.headers.append(contentsOf: headers)
         return response
     }
@@ -41,6 +44,12 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         APIError(status: .tooManyRequests,
                  message: "the server is busy: \(running) analyses running and \(queued) waiting; try again shortly",
                  headers: [.retryAfter: "5", .connection: "close"])
+    }
+
+    static func stalled(idleTimeout seconds: Double) -> APIError {
+        APIError(status: .requestTimeout,
+                 message: "the upload stopped: nothing arrived for \(String(format: "%g", seconds)) s (mesoscope serve --idle-timeout)",
+                 headers: [.connection: "close"])
     }
 
     static func noRoute(_ request: Request) -> APIError {

@@ -18,11 +18,10 @@ public func buildApplication(_ options: ServerOptions, detector: Detector, landm
                                    jobs: JobStore(retention: options.retention))
     var logger = Logger(label: "mesoscope-serve")
     logger.logLevel = .warning
-    let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(options.idleTimeout * 1e9)))
     let connections = ConnectionCount(limit: options.maxConnections)
     return Application(router: buildRouter(service, detector: detector),
                        server: HTTPServerBuilder { responder in
-                           LimitedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1), connections: connections)
+                           LimitedHTTP1Channel(responder: responder, idleTimeout: options.idleTimeout, connections: connections)
                        },
                        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "mesoscope"),
                        services: [folder],

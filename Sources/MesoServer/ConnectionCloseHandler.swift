@@ -1,3 +1,4 @@
+import MesoData
 import NIOCore
 import NIOHTTP1
 
@@ -11,6 +12,9 @@ import NIOHTTP1
 /// close: the server stops sending at once, but reads and drops what the client still sends
 /// for ``lingerTime`` before closing, so that a client still sending its body reads the answer
 /// instead of a reset connection.
+///
+/// A request whose answer has not begun when the connection is closed under it (the idle
+/// timeout cutting off an upload that stopped) is answered 408 first, so the client learns why.
 final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -19,9 +23,15 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     static let lingerTime = TimeAmount.seconds(2)
 
+    /// The idle timeout, named in the 408 to a request it cuts off.
+    private let idleTimeout: Double
     /// The requests read and not yet answered, in order: a client may send the next one early.
     private var requests: [(version: HTTPVersion, keepAlive: Bool)] = []
+    /// Whether a response has begun and not yet ended.
+    private var isResponding = false
     private var closeAfterResponse = false
+
+    init(idleTimeout: Double) { self.idleTimeout = idleTimeout }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
@@ -38,10 +48,12 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
             if request.version == .http1_0 { head.version = .http1_0 }
             closeAfterResponse = !request.keepAlive || head.headers[canonicalForm: "connection"].contains("close")
             if closeAfterResponse { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+            isResponding = true
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
             context.write(data, promise: promise)
         case .end:
+            isResponding = false
             guard closeAfterResponse else {
                 context.write(data, promise: promise)
                 return
@@ -51,5 +63,20 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
             let channel = context.channel
             channel.eventLoop.scheduleTask(in: Self.lingerTime) { channel.close(promise: nil) }
         }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if mode == .all, !isResponding, !closeAfterResponse, let request = requests.first {
+            let error = APIError.stalled(idleTimeout: idleTimeout)
+            let body = context.channel.allocator.buffer(string: error.json.serialized())
+            let headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8",
+                                        "Content-Length": String(body.readableBytes), "Connection": "close"]
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: .requestTimeout,
+                                                                 headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            requests.removeAll()
+        }
+        context.close(mode: mode, promise: promise)
     }
 }

@@ -14,13 +14,21 @@ import NIOHTTP1
 struct LimitedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
-    let http1: HTTP1Channel
-    let connections: ConnectionCount
+    private let http1: HTTP1Channel
+    private let idleTimeout: Double
+    private let connections: ConnectionCount
+
+    /// `idleTimeout` is in seconds.
+    init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: Double, connections: ConnectionCount) {
+        http1 = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9))))
+        self.idleTimeout = idleTimeout
+        self.connections = connections
+    }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        http1.setup(channel: channel, logger: logger).flatMapThrowing { [connections] value in
+        http1.setup(channel: channel, logger: logger).flatMapThrowing { [idleTimeout, connections] value in
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(ConnectionCloseHandler(),
+            try pipeline.addHandler(ConnectionCloseHandler(idleTimeout: idleTimeout),
                                     position: .after(try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
             if connections.opened() {
                 channel.closeFuture.whenComplete { _ in connections.closed() }
