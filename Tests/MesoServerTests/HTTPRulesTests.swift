@@ -55,7 +55,8 @@ import Testing
     @Test func outOfRangeNumbersAreUsageErrors() throws {
         for arguments in [["--max-upload-mb", "99999999999999"], ["--port", "70000"], ["--idle-timeout", "1e300"],
                           ["--read-timeout", "nan"], ["--max-connections", "0"], ["--queue", "20000"]] {
-            let run = try CommandRunner.mesoscope(["serve"] + arguments)
+            // Weights that do not exist make a run that got past the checks end at once.
+            let run = try CommandRunner.mesoscope(["serve", "--weights", "/nonexistent/weights.h5"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("\(arguments[0]) must be between"), "\(run.stderr)")
         }
