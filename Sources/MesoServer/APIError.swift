@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MesoData
 
@@ -10,15 +11,27 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 
     var description: String { "\(status.code): \(message)" }
 
+    /// The body every API error answers with.
+    var json: JSONValue { .object([("error", .string(message))]) }
+
     func response(from request: Request, context: some RequestContext) -> Response {
-        var response = Response.json(.object([("error", .string(message))]), status: status)
+        var response = Response.json(json, status: status)
         response.headers.append(contentsOf: headers)
         return response
     }
 
+    /// The refusals that can come before the body has been read say `Connection: close`: the
+    /// server stops reading a body it will not use, and the connection is not reused.
     static func tooLarge(limit: Int) -> APIError {
         APIError(status: .contentTooLarge,
-                 message: "the upload is larger than this server's limit of \(megabytes(limit)) (mesoscope serve --max-upload-mb)")
+                 message: "the upload is larger than this server's limit of \(megabytes(limit)) (mesoscope serve --max-upload-mb)",
+                 headers: [.connection: "close"])
+    }
+
+    static func readTimeout(seconds: Double) -> APIError {
+        APIError(status: .requestTimeout,
+                 message: "the upload took longer than this server's limit of \(String(format: "%g", seconds)) s to arrive (mesoscope serve --read-timeout)",
+                 headers: [.connection: "close"])
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, message: message) }
@@ -30,7 +43,24 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     static func busy(running: Int, queued: Int) -> APIError {
         APIError(status: .tooManyRequests,
                  message: "the server is busy: \(running) analyses running and \(queued) waiting; try again shortly",
-                 headers: [.retryAfter: "5"])
+                 headers: [.retryAfter: "5", .connection: "close"])
+    }
+
+    static func stalled(idleTimeout seconds: Double) -> APIError {
+        APIError(status: .requestTimeout,
+                 message: "the upload stopped: nothing arrived for \(String(format: "%g", seconds)) s (mesoscope serve --idle-timeout)",
+                 headers: [.connection: "close"])
+    }
+
+    static func noRoute(_ request: Request) -> APIError {
+        APIError(status: .notFound,
+                 message: "nothing answers \(request.method) \(request.uri.path): the page is /, the API is under /api/v1/ (docs/api.md)")
+    }
+
+    static func methodNotAllowed(_ request: Request, allowed: [HTTPRequest.Method]) -> APIError {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(status: .methodNotAllowed, message: "\(request.uri.path) answers \(allow), not \(request.method)",
+                        headers: [.allow: allow])
     }
 
     static func noSuchJob(_ id: String) -> APIError {

@@ -4,8 +4,9 @@ import MesoscopeKit
 /// Admits analyses up to a bound and runs them on a fixed set of analyzers.
 ///
 /// A ``VideoAnalyzer`` handles one input at a time, so there are `maxConcurrent` of them and
-/// each analysis borrows one; `queueLimit` more analyses may wait for a free one. An upload
-/// beyond that is refused at once (429) instead of piling up memory and temporary files.
+/// each analysis borrows one; `queueLimit` more analyses may wait for a free one, counting the
+/// uploads still being received. A request beyond that is refused (429) before its body is read,
+/// instead of piling up temporary files.
 actor AnalysisQueue {
     /// An analyzer lent to one analysis at a time: the queue hands each out to exactly one
     /// caller and takes it back before lending it again, which is what makes it safe to send
@@ -27,16 +28,25 @@ actor AnalysisQueue {
         self.queueLimit = queueLimit
     }
 
-    /// Analyses running and waiting.
-    var load: (running: Int, waiting: Int) { (admitted - waiting.count, waiting.count) }
+    /// Analyses running, and those admitted that wait for an analyzer or for their upload.
+    var load: (running: Int, waiting: Int) {
+        let running = maxConcurrent - idle.count
+        return (running, admitted - running)
+    }
 
     /// Reserves a place for one analysis, running or waiting; each admission must be followed
-    /// by exactly one ``run(_:)``.
+    /// by exactly one ``run(_:)`` or ``withdraw()``.
     func admit() throws(APIError) {
         guard admitted < maxConcurrent + queueLimit else {
-            throw APIError.busy(running: min(admitted, maxConcurrent), queued: max(0, admitted - maxConcurrent))
+            let (running, waiting) = load
+            throw APIError.busy(running: running, queued: waiting)
         }
         admitted += 1
+    }
+
+    /// Gives back an admission that will not run: its upload was refused or never arrived.
+    func withdraw() {
+        admitted -= 1
     }
 
     /// Runs `work` with a free analyzer on a thread of its own (the analysis blocks for seconds,

@@ -20,9 +20,11 @@ struct AnalysisOutput: Sendable {
 
 /// The API's work: take an upload, check what it is, and analyse it as a job.
 ///
-/// A photo is answered when its analysis ends; a video is answered at once with its job, which
-/// the client polls. Either way the upload's temporary file is removed when the analysis ends,
-/// or as soon as the upload is refused.
+/// A request is admitted to the queue (or refused, 429) from its headers, before its body is
+/// stored, so a full server takes no more uploads onto its disk. A photo is answered when its
+/// analysis ends; a video is answered at once with its job, which the client polls. Either way
+/// the upload's temporary file is removed when the analysis ends, or as soon as the upload is
+/// refused.
 struct DetectionService: Sendable {
     let options: ServerOptions
     let folder: TemporaryFolder
@@ -30,14 +32,21 @@ struct DetectionService: Sendable {
     let jobs: JobStore
 
     func detect(_ request: Request) async throws -> Response {
-        let upload = try await Upload.receive(request, limit: options.maxUploadBytes, into: folder)
+        try Upload.checkDeclaredSize(request, limit: options.maxUploadBytes)
+        try await queue.admit()
+        let upload: Upload
         let job: Job
         do {
-            let kind = try await Self.check(upload)
-            try await queue.admit()
-            job = Job(kind: kind, name: upload.name ?? "upload", threshold: options.threshold)
+            upload = try await Upload.receive(request, limit: options.maxUploadBytes, timeout: options.readTimeout, into: folder)
+            do {
+                let kind = try await Self.check(upload)
+                job = Job(kind: kind, name: upload.name ?? "upload", threshold: options.threshold)
+            } catch {
+                folder.remove(upload.file)
+                throw error
+            }
         } catch {
-            folder.remove(upload.file)
+            await queue.withdraw()
             throw error
         }
         await jobs.add(job)

@@ -18,9 +18,15 @@ public struct ServerOptions: Sendable {
     public var jobTimeout: Double = 300
     /// Seconds a finished job (and its crops) is kept for `GET /api/v1/jobs/{id}`.
     public var retention: Double = 3600
-    /// The server's own folder for uploads in flight, emptied at start-up and after every request
-    /// and job; nil means `mesoscope-serve-<port>` in the system's temp folder, so that a restart
-    /// on the same port removes what a killed server left, and two servers never share one.
+    /// Seconds a connection may send nothing (within a request or between two) before it is
+    /// closed; this also ends a request whose headers never finish.
+    public var idleTimeout: Double = 30
+    /// Seconds a request body may take to arrive; a slower upload is refused (408).
+    public var readTimeout: Double = 300
+    /// Connections open at once; one more is closed as soon as it is accepted.
+    public var maxConnections = 100
+    /// The folder in which the server makes its own temporary folder (``TemporaryFolder``);
+    /// nil means the system's temp folder. The server never deletes anything else there.
     public var temporaryDirectory: String?
     /// The same sampling, aggregate and threshold as `mesoscope detect`'s defaults.
     public var sampling = FrameSampling.evenly(30)

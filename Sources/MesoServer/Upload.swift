@@ -12,30 +12,37 @@ struct Upload: Sendable {
 }
 
 extension Upload {
+    /// Refuses a body whose declared `Content-Length` is over `limit`, before anything is read.
+    static func checkDeclaredSize(_ request: Request, limit: Int) throws(APIError) {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
+    }
+
     /// Streams the request body into a new file of `folder`, chunk by chunk, so a large video is
     /// never held in memory.
     ///
     /// The body is either `multipart/form-data`, whose first part with a file name (or named
-    /// `file`) is the upload, or the raw bytes of the file. A declared `Content-Length` above
-    /// `limit` is refused before anything is read; a body without one is counted as it arrives
-    /// and refused at the first byte over. Whatever goes wrong, including a client that hangs up,
-    /// the partial file is removed before the error leaves.
-    static func receive(_ request: Request, limit: Int, into folder: TemporaryFolder) async throws -> Upload {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            throw APIError.tooLarge(limit: limit)
-        }
-        let file = folder.newFile()
-        guard FileManager.default.createFile(atPath: file.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: file.path) else {
-            throw HTTPError(.internalServerError, message: "cannot create a temporary file in \(folder.url.path)")
+    /// `file`) is the upload, or the raw bytes of the file. It is counted as it arrives and
+    /// refused at the first byte over `limit`, or at the first chunk after `timeout` seconds, so
+    /// a client that trickles its bytes cannot hold a place in the queue for long (one that stops
+    /// sending is cut off by the connection's idle timeout). Whatever goes wrong, including a
+    /// client that hangs up, the partial file is removed before the error leaves.
+    static func receive(_ request: Request, limit: Int, timeout: Double, into folder: TemporaryFolder) async throws -> Upload {
+        let (file, handle): (URL, FileHandle)
+        do {
+            (file, handle) = try folder.create()
+        } catch {
+            throw APIError(status: .internalServerError, message: error.description)
         }
         do {
             defer { try? handle.close() }
+            var budget = BodyBudget(limit: limit, timeout: timeout)
             let received: (name: String?, size: Int)
             if let boundary = multipartBoundary(request) {
-                received = try await receiveForm(request.body, boundary: boundary, limit: limit, into: handle)
+                received = try await receiveForm(request.body, boundary: boundary, budget: &budget, into: handle)
             } else {
-                received = (nil, try await receiveRaw(request.body, limit: limit, into: handle))
+                received = (nil, try await receiveRaw(request.body, budget: &budget, into: handle))
             }
             return Upload(file: file, name: received.name, size: received.size)
         } catch {
@@ -52,18 +59,16 @@ extension Upload {
         return parameter.value
     }
 
-    private static func receiveRaw(_ body: RequestBody, limit: Int, into handle: FileHandle) async throws -> Int {
-        var size = 0
+    private static func receiveRaw(_ body: RequestBody, budget: inout BodyBudget, into handle: FileHandle) async throws -> Int {
         for try await buffer in body {
-            size += buffer.readableBytes
-            guard size <= limit else { throw APIError.tooLarge(limit: limit) }
+            try budget.take(buffer)
             try buffer.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
         }
-        return size
+        return budget.received
     }
 
     /// Writes the form's file part as the parser finds it; the other parts are skipped.
-    private static func receiveForm(_ body: RequestBody, boundary: String, limit: Int,
+    private static func receiveForm(_ body: RequestBody, boundary: String, budget: inout BodyBudget,
                                     into handle: FileHandle) async throws -> (name: String?, size: Int) {
         let parser = MultipartParser(boundary: boundary)
         var partIsFile = false, fileSeen = false, fileComplete = false
@@ -83,10 +88,9 @@ extension Upload {
             if partIsFile { fileComplete = true }
             partIsFile = false
         }
-        var bodySize = 0, fileSize = 0
+        var fileSize = 0
         for try await buffer in body {
-            bodySize += buffer.readableBytes
-            guard bodySize <= limit else { throw APIError.tooLarge(limit: limit) }
+            try budget.take(buffer)
             do {
                 try parser.execute(buffer)
             } catch {
@@ -124,5 +128,27 @@ extension Upload {
     private static func displayName(_ filename: String) -> String {
         let last = filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         return String(last.filter { !$0.isNewline }.prefix(200))
+    }
+}
+
+/// What one request body may use: at most `limit` bytes, all arrived within `timeout` seconds of
+/// the start.
+private struct BodyBudget {
+    let limit: Int
+    let timeout: Double
+    private let deadline: ContinuousClock.Instant
+    private(set) var received = 0
+
+    init(limit: Int, timeout: Double) {
+        self.limit = limit
+        self.timeout = timeout
+        deadline = .now + .seconds(timeout)
+    }
+
+    /// Counts a chunk that arrived, and refuses it when it is over the size or the time.
+    mutating func take(_ buffer: ByteBuffer) throws(APIError) {
+        received += buffer.readableBytes
+        guard received <= limit else { throw .tooLarge(limit: limit) }
+        guard ContinuousClock.now <= deadline else { throw .readTimeout(seconds: timeout) }
     }
 }

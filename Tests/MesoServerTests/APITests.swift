@@ -150,12 +150,4 @@ import Testing
         try await Task.sleep(for: .milliseconds(1500))
         #expect(try await server.get("api/v1/jobs/\(id)").status == 404, "dropped after the retention time")
     }
-
-    @Test func startingEmptiesTheTemporaryFolder() async throws {
-        let folder = try SharedData.scratchDirectory("serve-leftovers")
-        try Data("left by a killed server".utf8).write(to: folder.appendingPathComponent("stale-upload"))
-        let server = try await TestServer.start { $0.temporaryDirectory = folder.path }
-        defer { server.stop() }
-        #expect(server.temporaryFiles.isEmpty)
-    }
 }

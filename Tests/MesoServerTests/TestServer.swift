@@ -7,8 +7,8 @@ import MesoServer
 import MesoscopeKit
 import MesoTestSupport
 
-/// A real `mesoscope serve` in this process, on a port the system chose, with its own
-/// temporary folder; requests go to it over loopback through URLSession.
+/// A real `mesoscope serve` in this process, on a port the system chose, making its temporary
+/// folder in a fresh scratch folder; requests go to it over loopback through URLSession.
 struct TestServer {
     static let detector: Detector = {
         do {
@@ -20,7 +20,8 @@ struct TestServer {
     }()
 
     let base: URL
-    let temporaryDirectory: URL
+    /// The server's own folder, which it made inside `options.temporaryDirectory`.
+    let folder: URL
     private let task: Task<Void, any Error>
 
     /// Starts a server with `configure`'s options; stop it with ``stop()``.
@@ -37,15 +38,29 @@ struct TestServer {
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw URLError(.cannotConnectToHost) }
-        return TestServer(base: URL(string: "http://127.0.0.1:\(port)")!,
-                          temporaryDirectory: URL(fileURLWithPath: options.temporaryDirectory!), task: task)
+        let parent = URL(fileURLWithPath: options.temporaryDirectory!, isDirectory: true)
+        let own = try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix("mesoscope-serve-") }
+        guard own.count == 1 else { throw CocoaError(.fileNoSuchFile) }
+        return TestServer(base: URL(string: "http://127.0.0.1:\(port)")!, folder: parent.appendingPathComponent(own[0]), task: task)
     }
+
+    var port: Int { base.port! }
 
     func stop() { task.cancel() }
 
     /// The files left in the server's temporary folder.
     var temporaryFiles: [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory.path)) ?? []
+        (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    }
+
+    /// Waits until `condition` holds, checking every 50 ms, and says whether it did within `timeout` seconds.
+    static func eventually(within timeout: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
     }
 
     struct Reply {

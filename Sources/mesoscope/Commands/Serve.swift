@@ -36,16 +36,36 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a finished job and its face crops are kept.")
     var retention: Double = 3600
 
-    @Option(help: "The server's temporary folder for uploads, emptied at start-up (default: mesoscope-serve-PORT in the system temp folder).")
+    @Option(help: "Seconds a connection may send nothing before it is closed.")
+    var idleTimeout: Double = 30
+
+    @Option(help: "Seconds an upload may take to arrive; slower ones get 408.")
+    var readTimeout: Double = 300
+
+    @Option(help: "Connections open at once; more are closed at once.")
+    var maxConnections = 100
+
+    @Option(help: "The folder in which the server makes its own temporary folder for uploads, deleted when it stops (default: the system temp folder).")
     var tempDir: String?
 
+    /// Every number is checked against a range, so none can overflow the server's arithmetic
+    /// (`--max-upload-mb` in bytes, timeouts in nanoseconds) or ask for absurd resources.
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard maxUploadMB >= 1 else { throw ValidationError("--max-upload-mb must be at least 1") }
-        if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be at least 1") }
-        guard queueLimit >= 0 else { throw ValidationError("--queue must be 0 or more") }
-        guard jobTimeout > 0 else { throw ValidationError("--job-timeout must be positive") }
-        guard retention > 0 else { throw ValidationError("--retention must be positive") }
+        try Self.check("--port", port, 0...65535)
+        try Self.check("--max-upload-mb", maxUploadMB, 1...1_048_576)
+        if let maxConcurrent { try Self.check("--max-concurrent", maxConcurrent, 1...64) }
+        try Self.check("--queue", queueLimit, 0...10_000)
+        try Self.check("--max-connections", maxConnections, 1...100_000)
+        for (name, seconds) in [("--job-timeout", jobTimeout), ("--retention", retention),
+                                ("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout)] {
+            try Self.check(name, seconds, 0.001...1_000_000)
+        }
+    }
+
+    private static func check<Value: Comparable>(_ name: String, _ value: Value, _ range: ClosedRange<Value>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
     }
 
     func run() async throws {
@@ -57,6 +77,9 @@ struct Serve: AsyncParsableCommand {
         options.queueLimit = queueLimit
         options.jobTimeout = jobTimeout
         options.retention = retention
+        options.idleTimeout = idleTimeout
+        options.readTimeout = readTimeout
+        options.maxConnections = maxConnections
         options.temporaryDirectory = tempDir
         options.threshold = modelOptions.threshold
         let detector = try modelOptions.loadDetector()
