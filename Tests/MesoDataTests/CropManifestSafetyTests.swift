@@ -35,12 +35,7 @@ import Testing
     }
 
     @Test func rowsNamingFilesOutsideTheFolderAreRefusedByRow() throws {
-        let scratch = try SharedData.scratchDirectory("crop-escape")
-        let secret = scratch.appendingPathComponent("secret.png")
-        try Data("TOP SECRET".utf8).write(to: secret)
-        let cache = scratch.appendingPathComponent("cache")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: cache.appendingPathComponent("out"), withDestinationURL: scratch)
+        let (secret, cache) = try HostileFixtures.cacheBesideASecret("crop-escape")
         let cases = [(secret.path, "is an absolute path"), ("../secret.png", "climbs out with .."),
                      ("v/../../secret.png", "climbs out with .."), ("out/secret.png", "leads out of the folder through a symbolic link")]
         for (crop, problem) in cases {

@@ -83,6 +83,19 @@ import Testing
         #expect(progress["frames_done"] as? Int == 25 && progress["frames_total"] as? Int == 25)
     }
 
+    /// An MP4 whose sample table points past the file opens, but no frame of it decodes: the
+    /// job fails saying so, instead of ending `done` with `no_face` over 0 frames.
+    @Test func aVideoWithoutADecodableFrameFailsItsJob() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        let reply = try await server.upload(try HostileFixtures.videoWithSampleTablePastTheEnd(), name: "bad-table.mp4")
+        #expect(reply.status == 202)
+        let job = try await server.waitForJob(try #require(try reply.json["id"] as? String))
+        #expect(job["state"] as? String == "failed", "\(job)")
+        #expect((job["error"] as? String)?.contains("no frame of the video can be decoded") == true, "\(job)")
+        #expect(job["result"] is NSNull)
+    }
+
     @Test func refusedUploadsGetTheirStatusAndAMessage() async throws {
         let server = try await TestServer.start { $0.maxUploadBytes = 1_048_576 }
         defer { server.stop() }

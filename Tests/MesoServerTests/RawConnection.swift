@@ -66,7 +66,7 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads one response: its head, then `Content-Length` bytes of body, or the body up to the
     /// end of the connection. Throws when it has not all arrived within `timeout` seconds.
-    func response(timeout: Double = 5) async throws -> Response {
+    func response(timeout: Double = 30) async throws -> Response {
         var received = Data()
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {

@@ -13,7 +13,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: keep.path), "start-up left --temp-dir alone")
         #expect(server.folder.deletingLastPathComponent().standardizedFileURL == parent.standardizedFileURL)
         server.stop()
-        #expect(try await TestServer.eventually(within: 10) { !FileManager.default.fileExists(atPath: server.folder.path) },
+        #expect(try await TestServer.eventually(within: 30) { !FileManager.default.fileExists(atPath: server.folder.path) },
                 "the server deletes its own folder when it stops")
         #expect(try String(contentsOf: keep, encoding: .utf8) == "not the server's")
     }
@@ -30,7 +30,7 @@ import Testing
         let photo = try Data(contentsOf: SharedData.url(APITests.photo))
         #expect(try await server.upload(photo, name: "a.jpg").status == 200)
         server.stop()
-        #expect(try await TestServer.eventually(within: 10) { !FileManager.default.fileExists(atPath: server.folder.path) })
+        #expect(try await TestServer.eventually(within: 30) { !FileManager.default.fileExists(atPath: server.folder.path) })
         #expect(try FileManager.default.contentsOfDirectory(atPath: victim.path) == ["precious.txt"])
         #expect(try String(contentsOf: precious, encoding: .utf8) == "keep me")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == victim.path)
@@ -43,11 +43,11 @@ import Testing
         let connection = try RawConnection(port: server.port)
         await connection.send("POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\n"
                               + "Content-Length: 100000\r\n\r\n" + String(repeating: "x", count: 1000))
-        #expect(try await TestServer.eventually(within: 5) { server.temporaryFiles.count == 1 })
+        #expect(try await TestServer.eventually(within: 30) { server.temporaryFiles.count == 1 })
         let file = try #require(server.temporaryFiles.first)
         #expect(try Self.permissions(server.folder.appendingPathComponent(file)) == 0o600)
         connection.hangUp()
-        #expect(try await TestServer.eventually(within: 5) { server.temporaryFiles.isEmpty }, "left behind: \(server.temporaryFiles)")
+        #expect(try await TestServer.eventually(within: 30) { server.temporaryFiles.isEmpty }, "left behind: \(server.temporaryFiles)")
     }
 
     private static func permissions(_ url: URL) throws -> Int {

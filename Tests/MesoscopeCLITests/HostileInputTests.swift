@@ -65,14 +65,8 @@ import Testing
     /// not a video stream without a frame size.
     @Test func brokenMediaNamesTheRealProblem() throws {
         let folder = try SharedData.scratchDirectory("broken-media")
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.video)))
-        let stco = try #require(bytes.indices.first { bytes[$0..<min($0 + 4, bytes.count)].elementsEqual("stco".utf8) })
-        // 'stco', version and flags, the entry count, then each chunk's offset: all sent past the file's end.
-        let entries = Int(bytes[stco + 8..<stco + 12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
-        try #require(entries > 0)
-        for entry in 0..<entries { bytes.replaceSubrange(stco + 12 + 4 * entry..<stco + 16 + 4 * entry, with: [0xFF, 0xFF, 0xFF, 0x00]) }
         let badTable = folder.appendingPathComponent("bad-table.mp4")
-        try Data(bytes).write(to: badTable)
+        try HostileFixtures.videoWithSampleTablePastTheEnd().write(to: badTable)
         let stub = folder.appendingPathComponent("stub.mp4")
         try Data(try Data(contentsOf: URL(fileURLWithPath: Self.video)).prefix(100)).write(to: stub)
         let text = folder.appendingPathComponent("notes.jpg")

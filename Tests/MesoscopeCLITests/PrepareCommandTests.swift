@@ -156,17 +156,12 @@ import Testing
     }
 
     @Test func manifestRowsOutsideTheCacheAreRefusedWithoutQuotingTheirFiles() throws {
-        let root = try SharedData.scratchDirectory("prepare-escape")
-        let secret = root.appendingPathComponent("secret.png")
-        try Data("TOP SECRET".utf8).write(to: secret)
-        let cache = root.appendingPathComponent("cache")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: cache.appendingPathComponent("link"), withDestinationURL: root)
+        let (secret, cache) = try HostileFixtures.cacheBesideASecret("prepare-escape")
         let environment = ["MESOSCOPE_WEIGHTS": SharedData.path("mesonet/weights")]
-        for crop in [secret.path, "../secret.png", "link/secret.png"] {
+        for crop in [secret.path, "../secret.png", "out/secret.png"] {
             let row = #"{"crop":"\#(crop)","source":"x","video_id":"x","frame":0,"time_s":0,"track":0,"box":[0,0,1,1],"label":"fake","split":null}"#
             try Data((row + "\n").utf8).write(to: cache.appendingPathComponent("manifest.jsonl"))
-            for command in [["evaluate", "--data", cache.path], ["train", "--data", cache.path, "--out", root.appendingPathComponent("run").path]] {
+            for command in [["evaluate", "--data", cache.path], ["train", "--data", cache.path, "--out", cache.deletingLastPathComponent().appendingPathComponent("run").path]] {
                 let run = try CommandRunner.mesoscope(command, environment: environment)
                 #expect(run.status == 2, "\(command[0]) \(crop): \(run.stderr)")
                 #expect(run.stderr.contains("\(cache.path)/manifest.jsonl: row 1: the crop \"\(crop)\""), "\(run.stderr)")
