@@ -83,11 +83,13 @@ extension Upload {
             if partIsFile { fileComplete = true }
             partIsFile = false
         }
+        var headerGuard = MultipartHeaderGuard(boundary: boundary)
         var bodySize = 0, fileSize = 0
         for try await buffer in body {
             bodySize += buffer.readableBytes
             guard bodySize <= limit else { throw APIError.tooLarge(limit: limit) }
             do {
+                try headerGuard.check(buffer)
                 try parser.execute(buffer)
             } catch {
                 throw APIError.badRequest("the multipart/form-data body is malformed")
