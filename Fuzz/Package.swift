@@ -24,9 +24,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzSupport"),
+        .systemLibrary(name: "DeclaredDatasetSizes", pkgConfig: "hdf5"),
         fuzzer("fuzz-jpeg", ["MesoMedia"]),
         fuzzer("fuzz-png", ["MesoMedia"]),
-        fuzzer("fuzz-keras-weights", ["MesoModelFiles", "MesoModels", "MesoEngine"]),
+        fuzzer("fuzz-keras-weights", ["MesoModelFiles", "MesoModels", "MesoEngine"], extra: ["DeclaredDatasetSizes"]),
         fuzzer("fuzz-video", ["MesoMedia"]),
         fuzzer("fuzz-crop-manifest", ["MesoData"]),
         fuzzer("fuzz-metadata-json", ["MesoData"]),

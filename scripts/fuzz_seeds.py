@@ -6,7 +6,7 @@ example of. Usage: fuzz_seeds.py TARGET FOLDER.
   the decoder converts each kind differently (Pillow's rules) and ../shared's PNGs are all 8-bit RGB(A).
 - crop-manifest, metadata-json: rows in the documented schemas, and near misses.
 - upload: multipart/form-data bodies as browsers and curl send them, prefixed by the harness's
-  shape byte (chunk size 64, multipart), and one raw body.
+  shape byte (64-byte chunks, multipart), and one raw body.
 """
 import json
 import struct
@@ -95,8 +95,8 @@ def form(*parts, boundary="fuzz"):
 
 
 def upload_seeds():
-    multipart_64 = bytes([63])  # chunks of 64 bytes, multipart
-    raw_16 = bytes([0x80 | 15])  # chunks of 16 bytes, raw body
+    multipart_64 = bytes([6])  # chunks of 2^6 bytes, multipart
+    raw_16 = bytes([0x80 | 4])  # chunks of 2^4 bytes, raw body
     jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(64))
     file_part = (['Content-Disposition: form-data; name="file"; filename="face.jpg"', "Content-Type: image/jpeg"], jpeg)
     return {

@@ -6,12 +6,14 @@ import Hummingbird
 /// whole server down. Found by the upload fuzzer (Fuzz/regressions/upload/).
 ///
 /// The parser starts a part's headers only right after `--<boundary>\r\n`, and a new header name
-/// only after a header line's `\n`, so this follows those places alone and lets every other byte
-/// through: file data, and UTF-8 in header values (`filename="é.jpg"`), are never refused.
+/// only where a header value's `\r` is followed by `\n` (a lone `\n` stays in the value), so
+/// this follows those places alone and lets every other byte through: file data, and UTF-8 in
+/// header values (`filename="é.jpg"`), are never refused.
 struct MultipartHeaderGuard {
     struct NonASCIIHeaderName: Error {}
 
-    private enum Place { case outside, name, value }
+    /// Outside the headers, in a header name, in a value, or just after a value's `\r`.
+    private enum Place { case outside, name, value, valueEnd }
 
     private let delimiter: [UInt8]
     private var place = Place.outside
@@ -44,7 +46,10 @@ struct MultipartHeaderGuard {
                 }
                 index += 1
             case .value:
-                if bytes[index] == UInt8(ascii: "\n") { place = .name }
+                if bytes[index] == UInt8(ascii: "\r") { place = .valueEnd }
+                index += 1
+            case .valueEnd:
+                place = bytes[index] == UInt8(ascii: "\n") ? .name : .outside
                 index += 1
             }
         }

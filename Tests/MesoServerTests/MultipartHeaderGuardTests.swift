@@ -23,6 +23,8 @@ import Testing
         #expect(!Self.passes("--b\r\nCo\u{C5}ntent-Disposition: form-data; name=file\r\n\r\nx\r\n--b--\r\n", size: size))
         #expect(!Self.passes("--b\r\nContent-Disposition: form-data; name=file\r\nÉtag: 1\r\n\r\nx\r\n--b--\r\n", size: size))
         #expect(!Self.passes("preamble\r\n--b\r\nContent-Type: a\r\n\r\nx\r\n--b\r\n\u{C5}: y\r\n\r\n--b--\r\n", size: size))
+        // The parser keeps a lone "\n" in the value, so the name starts after "\n\r\n" here.
+        #expect(!Self.passes("--b\r\nContent-Disposition: form-data; name=file\t\n\r\n\u{FF}\r\n\r\nx\r\n--b--\r\n", size: size))
     }
 
     @Test(arguments: [1, 3, 1000])

@@ -14,9 +14,10 @@ let limit = 16 * 1024
 /// A `POST /api/v1/detect` body as the server receives it (`Upload.receive`, MultipartKit's
 /// parser, the `Content-Disposition` reading), without a socket.
 ///
-/// The first input byte shapes the request: its low 7 bits + 1 are the size of the chunks the
-/// body arrives in (a form's boundary can straddle two), and its high bit sends the body raw
-/// instead of as `multipart/form-data; boundary=fuzz`. The rest is the body. A refusal is the
+/// The first input byte shapes the request: 2 to the power of its low 4 bits is the size of the
+/// chunks the body arrives in (a form's boundary can straddle two; sizes grow by powers of two so
+/// that 1-byte chunks, a write each, stay a small share of the runs), and its high bit sends the
+/// body raw instead of as `multipart/form-data; boundary=fuzz`. The rest is the body. A refusal is the
 /// right answer to a bad form; the findings are crashes, and an upload that outlives its
 /// request: a temporary file left behind, or more bytes kept than the limit allows.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,7 +25,7 @@ public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = inputBytes(start, count)
     guard let shape = bytes.first else { return 0 }
     let body = bytes.dropFirst()
-    let chunkSize = Int(shape & 0x7F) + 1
+    let chunkSize = 1 << Int(shape & 0x0F)
 
     var head = HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/api/v1/detect")
     if shape & 0x80 == 0 { head.headerFields[.contentType] = "multipart/form-data; boundary=fuzz" }
