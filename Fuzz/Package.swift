@@ -5,9 +5,10 @@ import PackageDescription
 // them with `swift build --sanitize=fuzzer --sanitize=address` in their own scratch folder, so the
 // main package's build never sees libFuzzer.
 //
-// Tools version 5.4 on purpose: from 5.5 SwiftPM renames an executable's entry point and links
-// `main` to it, while a fuzzer's `main` must be libFuzzer's. `-parse-as-library` keeps swiftc from
-// emitting a `main` for the one-file modules.
+// A fuzzer's `main` is libFuzzer's: `-parse-as-library` keeps swiftc from emitting one for the
+// one-file modules (SwiftPM does not rename entry points when building with the fuzzer). Tools
+// version 5.4 keeps the harnesses in the Swift 5 language mode: their globals (models, a folder)
+// are built once and used from libFuzzer's single thread.
 let harness: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
 func fuzzer(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
@@ -24,6 +25,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzSupport"),
+        // The Keras harness's temporary guard against the known oversized-dataset crash.
         .systemLibrary(name: "DeclaredDatasetSizes", pkgConfig: "hdf5"),
         fuzzer("fuzz-jpeg", ["MesoMedia"]),
         fuzzer("fuzz-png", ["MesoMedia"]),
