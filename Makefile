@@ -4,7 +4,7 @@
 # `swift build -c release` gives the same fast binary.
 RELEASE_BIN = $(shell swift build -c release --show-bin-path)
 
-.PHONY: setup build test test-sanitize demo bench bench-serve serve clean
+.PHONY: setup build test test-sanitize demo bench bench-serve serve fuzz clean
 
 setup:
 	scripts/setup
@@ -36,5 +36,10 @@ bench-serve: setup
 serve: build
 	$(RELEASE_BIN)/mesoscope serve
 
+# libFuzzer harnesses (Fuzz/), FUZZ_SECONDS each, built apart from the main build in .build-fuzz.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
 clean:
-	rm -rf .build .build-tsan .build-asan out
+	rm -rf .build .build-tsan .build-asan .build-fuzz out

@@ -88,10 +88,12 @@ extension Upload {
             if partIsFile { fileComplete = true }
             partIsFile = false
         }
+        var headerGuard = MultipartHeaderGuard(boundary: boundary)
         var fileSize = 0
         for try await buffer in body {
             try budget.take(buffer)
             do {
+                try headerGuard.check(buffer)
                 try parser.execute(buffer)
             } catch {
                 throw APIError.badRequest("the multipart/form-data body is malformed")
