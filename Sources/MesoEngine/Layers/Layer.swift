@@ -1,7 +1,8 @@
 /// A Keras-style layer: a named operation with optional weights.
 ///
 /// `forward` is pure with respect to the layer's weights, so one model can serve many threads
-/// at inference. Layers keep Keras' weight names and order (`kernel`, `bias`; `gamma`, `beta`,
+/// at inference: a forward with `training: false` writes no state at all, not even to clear
+/// what a training forward kept (`Model.forward` runs validation image-parallel). Layers keep Keras' weight names and order (`kernel`, `bias`; `gamma`, `beta`,
 /// `moving_mean`, `moving_variance`) so that HDF5 files map onto them one to one.
 public protocol Layer: AnyObject {
     /// The Keras layer name, e.g. `conv2d_1`.
