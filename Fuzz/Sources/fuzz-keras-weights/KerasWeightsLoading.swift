@@ -9,9 +9,10 @@ let models: [(Model, Architecture)] = Architecture.allCases.map { ($0.build(), $
 
 /// Loading Keras HDF5 weights (libhdf5 through `HDF5File`, then `KerasWeights`' layer matching)
 /// into Meso-4 and MesoInception-4. libhdf5 opens paths, so the input is written to a file first.
-/// A thrown `ModelFileError` is the right answer; only crashes are findings. Files declaring
-/// datasets far larger than themselves (`Fuzz/regressions/keras-weights/`) are refused from the
-/// declared shape before anything is allocated.
+/// A thrown `ModelFileError` is the right answer; only crashes are findings. The files it found
+/// declaring datasets far larger than themselves were mutated copies of ../shared's weights, so
+/// they are not committed; `WeightFileErrorTests.hugeDeclaredDatasetIsRefusedBeforeReading`
+/// makes such a file from the shared weights at test time instead.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func test(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let path = writeInput(start, count, as: "weights.h5")
